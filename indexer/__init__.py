@@ -1,0 +1,1 @@
+"""Reading sources, validation, normalization, embedding, bulk loading and alias swaps."""
