@@ -222,14 +222,14 @@ class SyncEngine:
     ) -> Any:
         req = _prepare(method, path, body, params)
         try:
+            # query parameters travel in the path: opensearch-py would take `timeout`
+            # as its own request timeout
+            path = req.path + _query_string(req.params)
             if self.dialect is Dialect.OPENSEARCH:
                 return self._client.transport.perform_request(
-                    req.method, req.path, params=req.params, body=req.body, headers=req.headers
+                    req.method, path, body=req.body, headers=req.headers
                 )
-            path_with_query = req.path + _query_string(req.params)
-            return _as_dict(
-                self._client.perform_request(req.method, path_with_query, headers=req.headers, body=req.body)
-            )
+            return _as_dict(self._client.perform_request(req.method, path, headers=req.headers, body=req.body))
         except Exception as exc:  # both clients: translate, never leak their types
             raise _translate(exc, self.settings.es_url) from exc
 
@@ -258,14 +258,12 @@ class AsyncEngine:
     ) -> Any:
         req = _prepare(method, path, body, params)
         try:
+            path = req.path + _query_string(req.params)
             if self.dialect is Dialect.OPENSEARCH:
                 return await self._client.transport.perform_request(
-                    req.method, req.path, params=req.params, body=req.body, headers=req.headers
+                    req.method, path, body=req.body, headers=req.headers
                 )
-            path_with_query = req.path + _query_string(req.params)
-            response = await self._client.perform_request(
-                req.method, path_with_query, headers=req.headers, body=req.body
-            )
+            response = await self._client.perform_request(req.method, path, headers=req.headers, body=req.body)
             return _as_dict(response)
         except Exception as exc:
             raise _translate(exc, self.settings.es_url) from exc
