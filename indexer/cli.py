@@ -1,0 +1,301 @@
+"""`python -m indexer`: load, rebuild, delete and roll back (SPEC: Commands).
+
+Exit codes: 0 all records indexed; 1 some records rejected (each as PATH:LINE: reason on
+stderr); 2 usage error or the cluster unreachable. A rejected or failed run never changes
+what the alias serves unless --allow-invalid is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TextIO
+
+from core.embedder import Embedder, LazyEmbedder
+from core.engines import EngineError, EngineUnavailable, SyncEngine
+from core.settings import PROJECT_ROOT, Settings
+from indexer.embedding_cache import EmbeddingCache
+from indexer.pipeline import WriteResult, write
+from indexer.sources import Loaded, UsageError, load
+from indexer.store import IndexStore
+
+OK, REJECTED, FAILED = 0, 1, 2
+DOC_TYPES = ("providers", "passages")
+
+
+@dataclass
+class Context:
+    settings: Settings
+    out: TextIO
+    err: TextIO
+    embedder_factory: Callable[[], Embedder]
+    cache_path: Path
+    engine: SyncEngine | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def store(self) -> IndexStore:
+        if self.engine is None:
+            self.engine = SyncEngine(self.settings)
+        return IndexStore(self.engine, self.settings, on_retry=self._retrying)
+
+    def _retrying(self, delay: float, exc: Exception) -> None:
+        print(f"the cluster is not answering ({exc}); retrying in {delay:.1f} s", file=self.err)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m indexer", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, help_text in (("providers", "add or update provider records (JSON Lines or CSV)"),
+                            ("passages", "add or update guide passages (JSON Lines)"),
+                            ("pages", "split guide pages (text, Markdown, HTML) into passages and providers")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("paths", nargs="+", metavar="PATH")
+        cmd.add_argument("--allow-invalid", action="store_true", help="index the valid records even if some are rejected")
+    rebuild = sub.add_parser("rebuild", help="fresh versioned indices from exactly these sources, then one alias swap")
+    rebuild.add_argument("--providers", nargs="+", default=[], metavar="PATH")
+    rebuild.add_argument("--passages", nargs="+", default=[], metavar="PATH")
+    rebuild.add_argument("--pages", nargs="+", default=[], metavar="PATH")
+    rebuild.add_argument("--allow-invalid", action="store_true")
+    delete = sub.add_parser("delete", help="remove records from the live index by id")
+    delete.add_argument("--type", required=True, choices=DOC_TYPES)
+    delete.add_argument("ids", nargs="+", metavar="ID")
+    rollback = sub.add_parser("rollback", help="point the aliases back at the previous build")
+    rollback.add_argument("--type", choices=DOC_TYPES, help="only this type (default: both)")
+    sub.add_parser("status", help="what each alias serves, and the builds kept")
+    demo = sub.add_parser("demo", help="load the demo corpus (generated providers, the project's guide, the seed page)")
+    demo.add_argument("--if-empty", action="store_true", help="only when the indices are missing or empty")
+    demo.add_argument("--providers", type=int, default=int(os.environ.get("DEMO_PROVIDERS", "1000")))
+    return p
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None,
+         embedder_factory: Callable[[], Embedder] | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage line
+        return FAILED if exc.code else OK
+    try:
+        settings = Settings()
+    except Exception as exc:
+        print(f"error: bad environment: {exc}", file=err)
+        return FAILED
+    ctx = Context(settings, out, err, embedder_factory or cache(lambda: LazyEmbedder(settings.embedding_model)),
+                  Path(os.environ.get("EMBEDDING_CACHE", PROJECT_ROOT / ".data" / "embedding-cache.sqlite")))
+    try:
+        return COMMANDS[args.command](ctx, args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=err)
+        return FAILED
+    except EngineUnavailable as exc:
+        print(f"error: {exc}; nothing the aliases serve was changed", file=err)
+        return FAILED
+    except EngineError as exc:
+        print(f"error: {exc}", file=err)
+        return FAILED
+    finally:
+        if ctx.engine is not None:
+            ctx.engine.close()
+
+
+# ------------------------------------------------------------------ commands
+
+
+def report_rejections(ctx: Context, loaded: Loaded) -> None:
+    for note in loaded.notes:
+        print(f"note: {note}", file=ctx.err)
+    for rejection in loaded.rejections:
+        print(str(rejection), file=ctx.err)
+
+
+def summary(ctx: Context, results: list[WriteResult], rejected: int) -> None:
+    for r in results:
+        rate = r.indexed / r.seconds if r.seconds else 0.0
+        print(f"{r.doc_type}: indexed {r.indexed}, rejected {rejected if r is results[0] else 0}"
+              f"{', failed ' + str(len(r.failures)) if r.failures else ''}; "
+              f"embedded {r.stats.embedded}, reused {r.stats.reused}; {r.seconds:.1f} s ({rate:,.0f} docs/s)",
+              file=ctx.out)
+    if not results:
+        print(f"nothing indexed; rejected {rejected}", file=ctx.out)
+
+
+def cmd_upsert(ctx: Context, args: argparse.Namespace) -> int:
+    kind = {"providers": "providers", "passages": "passages", "pages": "pages"}[args.command]
+    loaded = load(**{kind: args.paths})
+    report_rejections(ctx, loaded)
+    if loaded.rejections and not args.allow_invalid:
+        print(f"{len(loaded.rejections)} record(s) rejected: nothing was written (use --allow-invalid "
+              "to index the valid ones)", file=ctx.err)
+        return REJECTED
+    store = ctx.store()
+    results = []
+    with_cache = EmbeddingCache(ctx.cache_path)
+    try:
+        for doc_type, items in (("providers", loaded.providers), ("passages", loaded.passages)):
+            if not items:
+                continue
+            index = store.ensure_live(doc_type)
+            result = write(store, index, doc_type, list(items.values()), ctx.embedder_factory, with_cache, refresh=True)
+            for item, reason in result.failures:
+                print(f"{item.path}:{item.line}: rejected by the engine: {reason}", file=ctx.err)
+            results.append(result)
+    finally:
+        with_cache.close()
+    summary(ctx, results, len(loaded.rejections))
+    failed = any(r.failures for r in results)
+    return REJECTED if loaded.rejections or failed else OK
+
+
+def cmd_rebuild(ctx: Context, args: argparse.Namespace) -> int:
+    if not (args.providers or args.passages or args.pages):
+        print("error: rebuild needs at least one of --providers, --passages, --pages", file=ctx.err)
+        return FAILED
+    loaded = load(args.providers, args.passages, args.pages)
+    report_rejections(ctx, loaded)
+    if loaded.rejections and not args.allow_invalid:
+        print(f"{len(loaded.rejections)} record(s) rejected: no new build, the aliases are unchanged", file=ctx.err)
+        return REJECTED
+    return rebuild(ctx, loaded, include_types=_types_named(args))
+
+
+def _types_named(args: argparse.Namespace) -> set[str]:
+    types = set()
+    if args.providers or args.pages:
+        types.add("providers")
+    if args.passages or args.pages:
+        types.add("passages")
+    return types
+
+
+def rebuild(ctx: Context, loaded: Loaded, include_types: set[str]) -> int:
+    store = ctx.store()
+    built: dict[str, str] = {}
+    results: list[WriteResult] = []
+    cache_db = EmbeddingCache(ctx.cache_path)
+    try:
+        for doc_type, items in (("providers", loaded.providers), ("passages", loaded.passages)):
+            if doc_type not in include_types:
+                continue
+            index = store.create_build(doc_type, bulk_load=True)
+            built[doc_type] = index
+            result = write(store, index, doc_type, list(items.values()), ctx.embedder_factory, cache_db)
+            results.append(result)
+            store.finish_build(index)
+            problem = verify(store, index, result, len(items))
+            if problem:
+                print(f"error: {problem}; the aliases are unchanged", file=ctx.err)
+                for index_name in built.values():
+                    store.delete_index(index_name)
+                return REJECTED
+        swap_all(store, built)
+    except BaseException:
+        # never leave a half-built index behind; the aliases were not touched
+        for index_name in built.values():
+            try:
+                store.delete_index(index_name)
+            except (EngineUnavailable, EngineError):
+                print(f"note: could not remove the unfinished build {index_name}", file=ctx.err)
+        raise
+    finally:
+        cache_db.close()
+    for doc_type in built:
+        removed = store.prune(doc_type)
+        if removed:
+            print(f"{doc_type}: removed old builds {', '.join(removed)}", file=ctx.out)
+    summary(ctx, results, len(loaded.rejections))
+    for doc_type, index in built.items():
+        print(f"{ctx.settings.alias_for(doc_type)} now serves {index}", file=ctx.out)
+    return REJECTED if loaded.rejections else OK
+
+
+def verify(store: IndexStore, index: str, result: WriteResult, expected: int) -> str | None:
+    for item, reason in result.failures:
+        return f"{item.path}:{item.line}: rejected by the engine: {reason}"
+    count = store.count(index)
+    if count != expected:
+        return f"{index} holds {count} documents, expected {expected}"
+    return None
+
+
+def swap_all(store: IndexStore, built: dict[str, str]) -> None:
+    """Both aliases in one atomic `_aliases` call."""
+    actions = []
+    for doc_type, index in built.items():
+        alias = store.settings.alias_for(doc_type)
+        old = store.live_index(doc_type)
+        if old:
+            actions.append({"remove": {"index": old, "alias": alias}})
+        actions.append({"add": {"index": index, "alias": alias}})
+    if actions:
+        store._call("POST", "/_aliases", {"actions": actions})
+
+
+def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store()
+    live = store.live_index(args.type)
+    if live is None:
+        print(f"error: {ctx.settings.alias_for(args.type)} does not exist", file=ctx.err)
+        return FAILED
+    deleted, missing = store.bulk_delete(live, list(dict.fromkeys(args.ids)))
+    for doc_id in missing:
+        print(f"{args.type}: no record with id {doc_id!r}", file=ctx.err)
+    print(f"{args.type}: deleted {len(deleted)}, not found {len(missing)}", file=ctx.out)
+    return REJECTED if missing else OK
+
+
+def cmd_rollback(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store()
+    status = OK
+    for doc_type in [args.type] if args.type else DOC_TYPES:
+        try:
+            before, after = store.rollback(doc_type)
+        except LookupError as exc:
+            print(f"error: {exc}", file=ctx.err)
+            status = FAILED
+            continue
+        print(f"{ctx.settings.alias_for(doc_type)}: {before} -> {after}", file=ctx.out)
+    return status
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store()
+    for doc_type in DOC_TYPES:
+        live = store.live_index(doc_type)
+        count = store.count(live) if live else 0
+        print(f"{ctx.settings.alias_for(doc_type)} -> {live or '(none)'} ({count} documents); "
+              f"builds: {', '.join(store.builds(doc_type)) or '(none)'}", file=ctx.out)
+    return OK
+
+
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from indexer.demo_corpus import demo_sources
+
+    store = ctx.store()
+    if args.if_empty:
+        counts = {t: (store.count(live) if (live := store.live_index(t)) else 0) for t in DOC_TYPES}
+        if all(counts.values()):
+            print(f"demo corpus already loaded ({counts['providers']} providers, {counts['passages']} passages)",
+                  file=ctx.out)
+            return OK
+    sources = demo_sources(args.providers, ctx.cache_path.parent / "demo")
+    loaded = load(sources.providers, sources.passages, sources.pages)
+    report_rejections(ctx, loaded)
+    return rebuild(ctx, loaded, include_types=set(DOC_TYPES))
+
+
+COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "providers": cmd_upsert,
+    "passages": cmd_upsert,
+    "pages": cmd_upsert,
+    "rebuild": cmd_rebuild,
+    "delete": cmd_delete,
+    "rollback": cmd_rollback,
+    "status": cmd_status,
+    "demo": cmd_demo,
+}

@@ -1,0 +1,46 @@
+"""Index bodies (settings and mappings) built from the versioned JSON in mappings/."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from core.engines import Dialect, vector_field_mapping, vector_index_settings
+from core.lay_terms import synonym_rules
+from core.settings import MAPPINGS_DIR
+
+MAPPING_VERSION = "v1"
+DOC_TYPES = ("providers", "passages")
+
+
+def load_template(doc_type: str) -> dict[str, Any]:
+    if doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown document type {doc_type!r}")
+    with open(MAPPINGS_DIR / f"{doc_type}.{MAPPING_VERSION}.json", encoding="utf-8") as fh:
+        template = json.load(fh)
+    template.pop("_comment", None)
+    return template
+
+
+def index_body(doc_type: str, dialect: Dialect, *, bulk_load: bool = False) -> dict[str, Any]:
+    """The body to create a `doc_type` index on this engine. With `bulk_load`, refresh is
+    off for the build (turned back on before the alias swap)."""
+    body = _fill(copy.deepcopy(load_template(doc_type)), dialect)
+    index_settings = body["settings"]["index"]
+    index_settings.update(vector_index_settings(dialect))
+    if bulk_load:
+        index_settings["refresh_interval"] = "-1"
+    return body
+
+
+def _fill(node: Any, dialect: Dialect) -> Any:
+    if node == "$vector":
+        return vector_field_mapping(dialect)
+    if node == "$lay_synonyms":
+        return synonym_rules()
+    if isinstance(node, dict):
+        return {k: _fill(v, dialect) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, dialect) for v in node]
+    return node

@@ -1,0 +1,90 @@
+"""Normalization: a valid SPEC record becomes the document we index.
+
+One specialty taxonomy, trimmed and de-duplicated lists, placeholder places dropped, state
+names unified, placeholder bios flagged in `bio_quality` (and a `quality` factor ranking
+may use), never deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from core.geo import canonical_state, clean_place
+from core.taxonomy import age_groups, canonical_specialties, fold
+from indexer.quality import bio_quality
+from indexer.records import PassageRecord, ProviderRecord
+
+PRIMARY_SPECIALTIES = 3
+
+
+def clean_list(values: list[str]) -> list[str]:
+    """Trimmed, inner spaces collapsed, empty dropped, case-insensitive duplicates dropped."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        cleaned = " ".join(value.split())
+        if cleaned and fold(cleaned) not in seen:
+            seen.add(fold(cleaned))
+            out.append(cleaned)
+    return out
+
+
+def provider_document(record: ProviderRecord) -> dict[str, Any]:
+    specialties = canonical_specialties(record.specialties)
+    address = record.address
+    city = clean_place(address.city) if address else None
+    state = canonical_state(address.state) if address else None
+    zip_code = clean_place(address.zip) if address else None
+    street = clean_place(address.street) if address else None
+    quality_of_bio = bio_quality(record.bio)
+    doc: dict[str, Any] = {
+        "id": record.id,
+        "name": " ".join(record.name.split()),
+        "credentials": clean_list(record.credentials),
+        "specialties": specialties,
+        "primary_specialties": specialties[:PRIMARY_SPECIALTIES],
+        "therapy_types": clean_list(record.therapy_types),
+        "ages_served": clean_list([age_groups().canonicalize(a) for a in record.ages_served]),
+        "languages": clean_list(record.languages),
+        "insurance": clean_list(record.insurance),
+        "street": street,
+        "city": city,
+        "state": state,
+        "zip": zip_code,
+        "location": {"lat": record.location.lat, "lon": record.location.lon} if record.location else None,
+        "remote_only": bool(record.remote_only),
+        "telehealth": record.telehealth,
+        "accepting_new_clients": record.accepting_new_clients,
+        "years_in_practice": record.years_in_practice,
+        "bio": record.bio.strip() if record.bio else None,
+        "bio_quality": quality_of_bio,
+        "quality": 1.0 if quality_of_bio == "ok" else 0.6,
+        "profile_url": record.profile_url,
+    }
+    doc["content_hash"] = content_hash(doc)
+    return doc
+
+
+def passage_document(record: PassageRecord) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": record.id,
+        "title": " ".join(record.title.split()) if record.title else None,
+        "text": record.text.strip(),
+        "guide": record.guide,
+        "topics": clean_list(record.topics),
+        "url": record.url,
+        "author": record.author,
+        "reviewed_by": record.reviewed_by,
+        "updated": record.updated,
+    }
+    doc["content_hash"] = content_hash(doc)
+    return doc
+
+
+def content_hash(doc: dict[str, Any]) -> str:
+    """Stable hash of what was indexed (without the vector): unchanged input, same hash."""
+    payload = json.dumps({k: v for k, v in doc.items() if k not in ("content_hash", "embedding")},
+                         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()

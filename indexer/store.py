@@ -1,0 +1,171 @@
+"""The indexer's side of the engine: versioned builds behind an alias, bulk writes, swaps.
+
+An alias `{prefix}-{type}` names what is live; builds are `{alias}-v{UTC timestamp}`.
+Only an atomic `_aliases` call ever changes what the alias serves.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from core.engines import EngineError, EngineUnavailable, SyncEngine, ndjson
+from core.settings import Settings
+from indexer.index_body import index_body
+
+T = TypeVar("T")
+RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def with_retry(action: Callable[[], T], delays: Iterable[float] = RETRY_DELAYS_S,
+               on_retry: Callable[[float, Exception], None] | None = None) -> T:
+    """Run `action`, retrying with backoff while the cluster is unreachable; re-raise after."""
+    for delay in delays:
+        try:
+            return action()
+        except EngineUnavailable as exc:
+            if on_retry:
+                on_retry(delay, exc)
+            time.sleep(delay)
+    return action()
+
+
+@dataclass(frozen=True)
+class BulkFailure:
+    doc_id: str
+    reason: str
+
+
+def build_name(alias: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S%f")
+    return f"{alias}-v{stamp}"
+
+
+def previous_build(builds: list[str], live: str | None) -> str | None:
+    """The newest build older than the live one."""
+    older = sorted(b for b in builds if live is None or b < live)
+    return older[-1] if older else None
+
+
+def builds_to_prune(builds: list[str], live: str | None) -> list[str]:
+    """Everything but the live build and the one before it (kept for rollback)."""
+    keep = {live, previous_build(builds, live)}
+    return sorted(b for b in builds if b not in keep and (live is None or b < live))
+
+
+class IndexStore:
+    def __init__(self, engine: SyncEngine, settings: Settings,
+                 on_retry: Callable[[float, Exception], None] | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._on_retry = on_retry
+
+    def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        return with_retry(lambda: self.engine.request(method, path, body, params), on_retry=self._on_retry)
+
+    # ---- what is live
+    def live_index(self, doc_type: str) -> str | None:
+        alias = self.settings.alias_for(doc_type)
+        try:
+            found = self._call("GET", f"/_alias/{alias}")
+        except EngineError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        names = sorted(found)
+        return names[-1] if names else None
+
+    def builds(self, doc_type: str) -> list[str]:
+        alias = self.settings.alias_for(doc_type)
+        rows = self._call("GET", f"/_cat/indices/{alias}-v*", params={"format": "json", "h": "index"})
+        return sorted(row["index"] for row in rows or [])
+
+    def count(self, index: str) -> int:
+        return int(self._call("GET", f"/{index}/_count")["count"])
+
+    # ---- builds
+    def create_build(self, doc_type: str, *, bulk_load: bool) -> str:
+        name = build_name(self.settings.alias_for(doc_type))
+        self._call("PUT", f"/{name}", index_body(doc_type, self.engine.dialect, bulk_load=bulk_load))
+        return name
+
+    def finish_build(self, index: str) -> None:
+        """Searchable and compact: refresh back on, refreshed, merged to one segment (fewer
+        segments make kNN faster)."""
+        self._call("PUT", f"/{index}/_settings", {"index": {"refresh_interval": None}})
+        self._call("POST", f"/{index}/_refresh")
+        self._call("POST", f"/{index}/_forcemerge", params={"max_num_segments": 1})
+
+    def delete_index(self, index: str) -> None:
+        self._call("DELETE", f"/{index}", params={"ignore_unavailable": "true"})
+
+    def swap(self, doc_type: str, new_index: str) -> str | None:
+        """Point the alias at `new_index` in one atomic call; return what it served before."""
+        alias = self.settings.alias_for(doc_type)
+        old = self.live_index(doc_type)
+        actions: list[dict[str, Any]] = [{"add": {"index": new_index, "alias": alias}}]
+        if old and old != new_index:
+            actions.insert(0, {"remove": {"index": old, "alias": alias}})
+        self._call("POST", "/_aliases", {"actions": actions})
+        return old
+
+    def prune(self, doc_type: str) -> list[str]:
+        doomed = builds_to_prune(self.builds(doc_type), self.live_index(doc_type))
+        for index in doomed:
+            self.delete_index(index)
+        return doomed
+
+    def rollback(self, doc_type: str) -> tuple[str | None, str]:
+        live = self.live_index(doc_type)
+        target = previous_build(self.builds(doc_type), live)
+        if target is None:
+            raise LookupError(f"no previous build of {self.settings.alias_for(doc_type)} to roll back to")
+        self.swap(doc_type, target)
+        return live, target
+
+    def ensure_live(self, doc_type: str) -> str:
+        """The live index, created (empty, and made live) when there is none."""
+        live = self.live_index(doc_type)
+        if live:
+            return live
+        index = self.create_build(doc_type, bulk_load=False)
+        self.swap(doc_type, index)
+        return index
+
+    # ---- documents
+    def bulk_index(self, index: str, docs: list[dict[str, Any]], *, refresh: bool = False) -> list[BulkFailure]:
+        lines: list[dict[str, Any]] = []
+        for doc in docs:
+            lines.append({"index": {"_index": index, "_id": doc["id"]}})
+            lines.append(doc)
+        return self._bulk(lines, refresh)
+
+    def bulk_delete(self, index: str, ids: list[str], *, refresh: bool = True) -> tuple[list[str], list[str]]:
+        """(deleted ids, ids that were not there)."""
+        response = self._call("POST", "/_bulk", ndjson({"delete": {"_index": index, "_id": i}} for i in ids),
+                              {"refresh": "true"} if refresh else None)
+        deleted, missing = [], []
+        for item in response["items"]:
+            result = item["delete"]
+            (deleted if result.get("result") == "deleted" else missing).append(result["_id"])
+        return deleted, missing
+
+    def _bulk(self, lines: list[dict[str, Any]], refresh: bool) -> list[BulkFailure]:
+        if not lines:
+            return []
+        response = self._call("POST", "/_bulk", ndjson(lines), {"refresh": "true"} if refresh else None)
+        if not response.get("errors"):
+            return []
+        failures = []
+        for item in response["items"]:
+            result = next(iter(item.values()))
+            if result.get("error"):
+                error = result["error"]
+                failures.append(BulkFailure(result["_id"], f"{error.get('type')}: {error.get('reason')}"))
+        return failures
+
+    def refresh(self, index: str) -> None:
+        self._call("POST", f"/{index}/_refresh")

@@ -1,0 +1,1 @@
+"""The search API: request handling, query interpretation, query bodies, fusion, responses."""

@@ -1,0 +1,209 @@
+"""Does a query signal a risk to someone's life? (DESIGN: Safety; SPEC: `crisis`.)
+
+People search on bad days, in their own words, with typos, in slang, and often about
+someone else. The detector leans towards showing the crisis block: a false alarm costs a
+banner above the results (which are still shown), a miss can cost a life. So:
+
+* any mention of suicide flags, including "therapist for suicidal ideation";
+* ordinary directory words do not: "self harm therapist", "cutting", "grief after my dad
+  died", "killer headache", "dead tired", "dying to know".
+
+How: the query is normalised (`lay_terms.normalize`: case, punctuation, apostrophes,
+stretched letters), its words are repaired ("sucidal" -> "suicidal", "kil" -> "kill",
+"diiie" -> "die"), then checked against a few alarm words and readable regular expressions,
+one group per way people say it. The lists were written from general knowledge of warning
+signs (988 Lifeline, PHQ-9 item 9: "better off dead or hurting yourself") and online usage,
+not from the test phrasings. Queries are not logged here (DESIGN: do not log them in clear).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from functools import cache, lru_cache
+
+from core.settings import MAPPINGS_DIR
+from search_api.lay_terms import edit_distance, normalize, typo_budget
+
+# Words that alone signal risk: suicide in any form, overdoses, the internet's euphemisms
+# and abbreviations for suicide ("kms" kill myself, "kys" kill yourself, "ctb" catch the bus).
+ALARM_WORDS = frozenset({
+    "suicide", "suicides", "suicidal", "suicidality", "overdose", "overdosed", "overdosing",
+    "od", "unalive", "unalived", "unaliving", "sewerslide", "kms", "kys", "ctb", "noose",
+})
+ALARM_PHRASES = ("sewer slide", "self delete", "self deleting", "self deletion", "commit die",
+                 "end it all", "ending it all", "goodbye forever", "goodbye cruel world")
+
+# Words worth repairing when misspelled, mapped to what they stand for.
+_REPAIRABLE = ("suicide", "suicidal", "suicidality", "overdose", "overdosed", "unalive",
+               "sewerslide", "myself", "herself", "himself", "themselves", "yourself",
+               "goodbye", "anymore")
+# Short words recognised when stretched or with doubled letters dropped ("kil", "diiie"),
+# or with two neighbouring letters swapped ("wnat").
+_SHORT = {"kill": "kill", "killing": "killing", "killed": "killed", "die": "die",
+          "dead": "dead", "want": "want", "wanna": "want to", "gonna": "going to"}
+
+_SELF = r"(?:myself|herself|himself|themselves|themself|yourself|ourselves)"
+_POSS = r"(?:my|her|his|their|your|our)"
+_PILLS = r"(?:\w+\s+)?(?:pills|tablets|meds|medication|medicine|painkillers|tylenol|insulin)"
+
+_PATTERNS: dict[str, tuple[str, ...]] = {
+    "killing or ending oneself": (
+        rf"\b(?:kill|kills|killing|killed|off|offing|offed|unalive|end|ending|hang|hanging|"
+        rf"hanged|neck|poison|poisoning|suffocate|suffocating|stab|stabbing)\s+{_SELF}\b",
+        rf"\b(?:shoot|shooting|shot|drown|drowning)\s+{_SELF}\b(?!\s+in\b)",  # "in the foot"
+        rf"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+{_POSS}\s+(?:own\s+)?li(?:fe|ves)\b"
+        r"(?!\s+(?:back|in\s+a|into|forward))",  # "take my life back" is recovery talk
+    ),
+    "wanting to die or not to exist": (
+        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|plan|plans|planning|deserve|"
+        r"deserves|rather|tried|trying|decided)\s+(?:to\s+)?(?:just\s+)?(?:die|be\s+dead|"
+        r"not\s+(?:exist|be\s+alive|be\s+here|live|wake\s+up)|stop\s+(?:existing|living)|"
+        r"disappear\s+forever|sleep\s+forever|never\s+wake\s+up|rope)\b",
+        r"\bwish\s+(?:i|she|he|they|we)\s+(?:was|were|could|would|had|didnt|never)\s+(?:just\s+)?"
+        r"(?:be\s+)?(?:dead|die|gone|disappear|not\s+exist|exist|never\s+(?:been\s+)?born|"
+        r"been\s+born|wake\s+up)\b",
+        r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|us)|if\s+i\s+(?:(?:was|were)\s+"
+        r"(?:gone|dead)|(?:wasnt|werent)\s+(?:here|around|alive)|died|disappeared))\b",
+        r"\b(?:dont|doesnt|didnt|no\s+longer|never|not)\s+(?:really\s+)?want\s+to\s+(?:live|"
+        r"be\s+alive|exist|be\s+(?:here|around)\s+anymore|wake\s+up|keep\s+living|"
+        r"be\s+on\s+this\s+earth)\b(?!\s+(?:with|in|at|here|there|near|alone|by|on|together|"
+        r"apart|far|close|somewhere|anywhere|abroad|next|early|for|so|every|before|to))",
+    ),
+    "no reason to live, cannot go on": (
+        r"\b(?:not|isnt|no\s+longer|never|aint|wasnt)\s+worth\s+living\b",
+        r"\b(?:no|nothing|lost\s+(?:the|my|all)|without\s+(?:a|any)|not\s+(?:a|any|one)|zero)\s+"
+        r"(?:\w+\s+)?(?:reason|point|will|desire)\s+(?:(?:to|in|of|for)\s+)?(?:live|living|"
+        r"go\s+on|going\s+on|keep\s+going|keep\s+living|be\s+alive|being\s+alive|existing)\b",
+        r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b",
+        r"\bwhats\s+the\s+point\s+(?:of|in)\s+(?:living|being\s+alive|going\s+on|life|existing)\b",
+        r"\b(?:tired|sick|done|finished)\s+(?:of|with)\s+(?:living|being\s+alive|existing|life)\b",
+        r"\b(?:cant|couldnt)\s+(?:go\s+on|keep\s+going|keep\s+living|carry\s+on)"
+        r"(?:\s+(?:anymore|any\s+longer|living|like\s+this|with\s+(?:life|this|my\s+life))|$)",
+        r"\bcant\s+(?:do\s+this|take\s+(?:it|this|the\s+pain)|handle\s+(?:it|life))\s+anymore\b",
+        r"\b(?:not|wont|will\s+not)\s+be\s+(?:here|around|alive)\s+(?:anymore|much\s+longer|"
+        r"for\s+long|tomorrow|next\s+week)\b",
+    ),
+    "not waking up": (
+        r"\b(?:hope|hoping|wish|wishing|pray|praying)\s+(?:that\s+)?(?:i|to|she|he|they)?\s*"
+        r"(?:dont|never|wont|would\s+not|wouldnt|not)\s+(?:ever\s+)?wake\s+up\b",
+        r"\b(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:never|not)\s+wake\s+up\b",
+    ),
+    "plans and goodbyes": (
+        r"\b(?:plan|plans|planning|planned|going\s+to|ready\s+to|want\s+to|decided\s+to|"
+        r"about\s+to|time\s+to)\s+end\s+(?:it|everything)\b(?!\s+with)",  # not a breakup
+        r"\bgoodbye\s+(?:world|everyone|everybody)\b",
+        r"\b(?:goodbye|suicide)\s+(?:note|letter)s?\b",
+        r"\bsaying\s+goodbye\s+to\s+(?:everyone|everybody|the\s+world|all\s+of\s+you)\b",
+        rf"\bgiv(?:e|es|ing)\s+away\s+(?:all\s+)?(?:of\s+)?{_POSS}\s+(?:stuff|things|belongings|"
+        r"possessions)\b",
+    ),
+    "overdose and pills": (
+        rf"\b(?:took|take|takes|taken|taking|swallowed|swallow|ate|downed)\s+(?:\w+\s+)?"
+        rf"too\s+many\s+{_PILLS}\b",  # not "a psychiatrist who prescribes too many meds"
+        rf"\b(?:a\s+(?:whole\s+)?bottle|a\s+handful)\s+of\s+{_PILLS}\b",
+        rf"\b(?:took|swallowed|ate|downed)\s+(?:all|a\s+bunch)\s+(?:of\s+)?(?:{_POSS}\s+|the\s+)?"
+        rf"{_PILLS}\b",
+    ),
+    "immediate danger": (
+        r"\b(?:going\s+to|about\s+to|want\s+to|ready\s+to|will|plan\s+to|planning\s+to|"
+        r"trying\s+to|threatening\s+to|threatened\s+to)\s+jump\b(?!\s+(?:start|into|in\b|back|"
+        r"at\b|on\b|through|to\s+conclusions|ship|the\s+gun|rope|around|up|over|right|high|for))",
+        r"\bjump(?:s|ing|ed)?\s+(?:off|from|in\s+front\s+of)\s+(?:a|the|my|this|that|an)?\s*"
+        r"(?:\w+\s+)?(?:bridge|building|roof|rooftop|cliff|balcony|ledge|overpass|train|car|bus|"
+        r"truck|tower|garage|window)\b",
+        rf"\b(?:gun|pistol|rifle|firearm|weapon|knife)\b(?:\s+\w+){{0,8}}?\s+(?:on|at|against|to)\s+"
+        rf"(?:{_SELF}|{_POSS}\s+(?:head|throat|chest|wrists?))\b",
+        r"\bloaded\s+gun\b",
+    ),
+    "self-harm meant to kill or gone too far": (
+        r"\bcut(?:s|ting)?\s+(?:\w+\s+)?(?:too|so|really|very)\s+deep(?:ly)?\b",
+        r"\bcut(?:s|ting)?\s+(?:\w+\s+)?deep\s+enough\b",
+        r"\bcut(?:s|ting)?\s+(?:\w+\s+)?to\s+die\b",
+        rf"\b(?:slit|slitting|slash|slashing|cut|cutting)\s+(?:open\s+)?{_POSS}\s+"
+        r"(?:wrists?|throat|veins?)\b",
+        r"\bbleed(?:ing)?\s+(?:out|to\s+death)\b",
+        rf"\b(?:hurt|hurts|hurting|harm|harms|harming|cut|cuts|cutting|injure|injuring)\s+{_SELF}"
+        r"\s+(?:badly|bad|seriously|really\s+bad|for\s+real|for\s+good|severely)\b",
+        r"\b(?:want|wants|wanted|wanting|going|about|plan|plans|planning|urge|urges|thoughts|"
+        r"thinking|thought|ready|trying)\s+(?:to|of|about)\s+(?:hurt|hurting|harm|harming|kill|"
+        rf"killing|cut|cutting)\s+{_SELF}\b",
+    ),
+    "someone threatening a life": (
+        r"\bthreat\w*\s+to\s+kill\b",
+        r"\bdeath\s+threats?\b",
+        r"\b(?:he|she|they|husband|wife|boyfriend|girlfriend|partner|ex|fiance|fiancee|dad|"
+        r"father|stepdad|stepfather|mom|mother|stepmom|stepmother|brother|sister|son|someone|"
+        r"somebody|neighbor|roommate|abuser)\b(?:\s+\w+){0,4}?\s+(?:going\s+to|will|wants\s+to|"
+        r"want\s+to|tried\s+to|trying\s+to|try\s+to|would|could|might|said\s+\w+\s+(?:would|will)|"
+        r"says\s+\w+\s+(?:will|would))\s+kill\s+(?:me|us|my\s+\w+|our\s+\w+|the\s+kids|her|him)\b",
+        r"\b(?:scared|afraid|fear|fearing|fearful|terrified|worried|frightened)\s+for\s+"
+        r"(?:my|her|his|our|their)\s+(?:life|lives|safety)\b",
+        r"\b(?:my|her|his|our|their)\s+li(?:fe|ves)\s+(?:is|are)\s+in\s+danger\b",
+        r"\b(?:im|i\s+am|we\s+are|she\s+is|he\s+is|shes|hes)\s+in\s+(?:immediate\s+)?danger\b",
+        r"\b(?:choked|choking|strangled|strangling|strangles|chokes)\s+(?:me|her|him)\b",
+    ),
+}
+_COMPILED = tuple(re.compile(p) for group in _PATTERNS.values() for p in group)
+_ALARM_PHRASE_RE = re.compile(r"\b(?:" + "|".join(ALARM_PHRASES) + r")\b")
+
+
+def _squeeze(word: str) -> str:
+    """Every run of a letter as one letter: "killl" and "kil" -> "kil", "diiie" -> "die"."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+_SQUEEZED = {_squeeze(w): meaning for w, meaning in _SHORT.items()}
+# Real words within typo reach of the words above (found by running a word list through
+# `_repair`): "he overdoes it at the gym" is not an overdose.
+_REAL_WORDS = frozenset({"overdoes", "ide"})
+
+
+@lru_cache(maxsize=8192)
+def _repair(token: str) -> str:
+    """The word a token stands for, when it is a misspelling of a word that matters here."""
+    if token in ALARM_WORDS or token in _REPAIRABLE or token in _REAL_WORDS:
+        return token
+    if token in _SHORT:
+        return _SHORT[token]
+    squeezed = _squeeze(token)
+    if len(squeezed) >= 3 and squeezed in _SQUEEZED:
+        return _SQUEEZED[squeezed]
+    for word, meaning in _SHORT.items():  # swapped neighbours: "wnat", "kliL"
+        if sorted(token) == sorted(word) and edit_distance(token, word, 1) == 1:
+            return meaning
+    if len(token) >= 5 and token.isalpha():
+        for word in _REPAIRABLE:
+            budget = typo_budget(len(word))
+            if word[0] == token[0] and edit_distance(token, word, budget) <= budget:
+                return word
+    return token
+
+
+def crisis_text(query: str) -> str:
+    """The query as the detector reads it: normalised, with misspellings repaired."""
+    return " ".join(_repair(token) for token in normalize(query).split())
+
+
+def detect_crisis(query: str) -> bool:
+    """True when the query signals a risk to someone's life (leaning towards True)."""
+    text = crisis_text(query)
+    if not text:
+        return False
+    if any(token in ALARM_WORDS for token in text.split()) or _ALARM_PHRASE_RE.search(text):
+        return True
+    return any(pattern.search(text) for pattern in _COMPILED)
+
+
+@cache
+def _crisis_data() -> dict[str, object]:
+    with open(MAPPINGS_DIR / "crisis.json", encoding="utf-8") as fh:
+        data: dict[str, object] = json.load(fh)
+    return {"message": data["message"], "resources": data["resources"]}
+
+
+def crisis_block() -> dict[str, object]:
+    """The SPEC `crisis` object: a short message and the 988 / Crisis Text Line / 911
+    resources (`mappings/crisis.json`). A fresh copy each call, so callers may change it."""
+    return copy.deepcopy(_crisis_data())
