@@ -34,11 +34,18 @@ def index_body(doc_type: str, dialect: Dialect, *, bulk_load: bool = False) -> d
     return body
 
 
+def query_filler_words() -> list[str]:
+    lines = (MAPPINGS_DIR / "query_filler.txt").read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
+
+
 def _fill(node: Any, dialect: Dialect) -> Any:
     if node == "$vector":
         return vector_field_mapping(dialect)
     if node == "$lay_synonyms":
         return synonym_rules()
+    if node == "$query_filler":
+        return query_filler_words()
     if isinstance(node, dict):
         return {k: _fill(v, dialect) for k, v in node.items()}
     if isinstance(node, list):

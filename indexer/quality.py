@@ -9,7 +9,7 @@ PLACEHOLDER_WORDS = frozenset(
     {"test", "testing", "tests", "tt", "tbd", "todo", "asdf", "qwerty", "lorem", "ipsum",
      "placeholder", "sample", "xxx", "xx", "na", "n/a", "none", "null", "undefined", "bio", "dummy"}
 )
-_LETTERS = re.compile(r"[a-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # words of letters in any script
 _REPEATED_UNIT = re.compile(r"^(\w{1,5})\1+$")
 VOWELS = set("aeiouy")
 
@@ -28,7 +28,7 @@ def is_placeholder(text: str) -> bool:
     if all(w in PLACEHOLDER_WORDS or _REPEATED_UNIT.match(w) for w in words):
         return True  # "test test test", "testtest", "tt"
     letters = "".join(words)
-    if len(words) <= 3 and len(letters) >= 5 and _vowel_share(letters) < 0.2:
+    if len(words) <= 3 and letters.isascii() and len(letters) >= 5 and _vowel_share(letters) < 0.2:
         return True  # keyboard mash such as "bkjljlkmkk"
     return len(letters) < 4
 

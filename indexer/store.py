@@ -20,10 +20,11 @@ T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def with_retry(action: Callable[[], T], delays: Iterable[float] = RETRY_DELAYS_S,
+def with_retry(action: Callable[[], T], delays: Iterable[float] | None = None,
                on_retry: Callable[[float, Exception], None] | None = None) -> T:
-    """Run `action`, retrying with backoff while the cluster is unreachable; re-raise after."""
-    for delay in delays:
+    """Run `action`, retrying with backoff while the cluster is unreachable; re-raise after.
+    `delays` defaults to RETRY_DELAYS_S as it is when called (not when this was defined)."""
+    for delay in RETRY_DELAYS_S if delays is None else delays:
         try:
             return action()
         except EngineUnavailable as exc:

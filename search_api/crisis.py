@@ -24,7 +24,7 @@ import re
 from functools import cache, lru_cache
 
 from core.settings import MAPPINGS_DIR
-from search_api.lay_terms import edit_distance, normalize, typo_budget
+from core.lay_terms import edit_distance, normalize, typo_budget
 
 # Words that alone signal risk: suicide in any form, overdoses, the internet's euphemisms
 # and abbreviations for suicide ("kms" kill myself, "kys" kill yourself, "ctb" catch the bus).
@@ -40,9 +40,10 @@ _REPAIRABLE = ("suicide", "suicidal", "suicidality", "overdose", "overdosed", "u
                "sewerslide", "myself", "herself", "himself", "themselves", "yourself",
                "goodbye", "anymore")
 # Short words recognised when stretched or with doubled letters dropped ("kil", "diiie"),
-# or with two neighbouring letters swapped ("wnat").
+# with two neighbouring letters swapped ("wnat") or with one letter missing ("lfe").
 _SHORT = {"kill": "kill", "killing": "killing", "killed": "killed", "die": "die",
-          "dead": "dead", "want": "want", "wanna": "want to", "gonna": "going to"}
+          "dead": "dead", "want": "want", "life": "life", "wanna": "want to",
+          "gonna": "going to"}
 
 _SELF = r"(?:myself|herself|himself|themselves|themself|yourself|ourselves)"
 _POSS = r"(?:my|her|his|their|your|our)"
@@ -54,10 +55,11 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         rf"hanged|neck|poison|poisoning|suffocate|suffocating|stab|stabbing)\s+{_SELF}\b",
         rf"\b(?:shoot|shooting|shot|drown|drowning)\s+{_SELF}\b(?!\s+in\b)",  # "in the foot"
         rf"\b(?:end|ends|ending|ended|take|takes|taking|took)\s+{_POSS}\s+(?:own\s+)?li(?:fe|ves)\b"
-        r"(?!\s+(?:back|in\s+a|into|forward))",  # "take my life back" is recovery talk
+        r"(?!\s+(?:back|in\s+a|into|forward)\b)",  # "take my life back" is recovery talk
     ),
     "wanting to die or not to exist": (
-        r"\b(?:want|wants|wanted|wanting|wish|wishes|wished|ready|plan|plans|planning|deserve|"
+        r"\b(?<!dont\s)(?<!doesnt\s)(?<!didnt\s)(?<!not\s)(?<!never\s)"  # "i dont want to die"
+        r"(?:want|wants|wanted|wanting|wish|wishes|wished|ready|plan|plans|planning|deserve|"
         r"deserves|rather|tried|trying|decided)\s+(?:to\s+)?(?:just\s+)?(?:die|be\s+dead|"
         r"not\s+(?:exist|be\s+alive|be\s+here|live|wake\s+up)|stop\s+(?:existing|living)|"
         r"disappear\s+forever|sleep\s+forever|never\s+wake\s+up|rope)\b",
@@ -66,10 +68,14 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"been\s+born|wake\s+up)\b",
         r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|us)|if\s+i\s+(?:(?:was|were)\s+"
         r"(?:gone|dead)|(?:wasnt|werent)\s+(?:here|around|alive)|died|disappeared))\b",
+        # said of oneself, reported by someone else: "he says we'd be better off without him"
+        r"\b(?:says?|said|saying|thinks|thought|feels|felt|believes|told\s+\w+)\s+(?:that\s+)?"
+        r"(?:we|everyone|everybody|they|people|the\s+family|his\s+family|her\s+family)\s+"
+        r"(?:would\s+)?(?:all\s+)?(?:be\s+)?better\s+off\s+without\s+(?:him|her|them)\b",
         r"\b(?:dont|doesnt|didnt|no\s+longer|never|not)\s+(?:really\s+)?want\s+to\s+(?:live|"
         r"be\s+alive|exist|be\s+(?:here|around)\s+anymore|wake\s+up|keep\s+living|"
         r"be\s+on\s+this\s+earth)\b(?!\s+(?:with|in|at|here|there|near|alone|by|on|together|"
-        r"apart|far|close|somewhere|anywhere|abroad|next|early|for|so|every|before|to))",
+        r"apart|far|close|somewhere|anywhere|abroad|next|early|for|so|every|before|to)\b)",
     ),
     "no reason to live, cannot go on": (
         r"\b(?:not|isnt|no\s+longer|never|aint|wasnt)\s+worth\s+living\b",
@@ -91,8 +97,9 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:never|not)\s+wake\s+up\b",
     ),
     "plans and goodbyes": (
-        r"\b(?:plan|plans|planning|planned|going\s+to|ready\s+to|want\s+to|decided\s+to|"
-        r"about\s+to|time\s+to)\s+end\s+(?:it|everything)\b(?!\s+with)",  # not a breakup
+        r"\b(?:(?:plan|plans|planning|planned|going|ready|want|wants|decided|about|time)\s+to|"
+        r"gonna)\s+end\s+(?:it|everything)\b(?!\s+with\b)",  # not a breakup
+        r"\b(?:rope|noose|gun|knife|blade)s?\b(?:\s+\w+){0,4}?\s+a\s+plan\b",  # means and plan
         r"\bgoodbye\s+(?:world|everyone|everybody)\b",
         r"\b(?:goodbye|suicide)\s+(?:note|letter)s?\b",
         r"\bsaying\s+goodbye\s+to\s+(?:everyone|everybody|the\s+world|all\s+of\s+you)\b",
@@ -108,8 +115,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "immediate danger": (
         r"\b(?:going\s+to|about\s+to|want\s+to|ready\s+to|will|plan\s+to|planning\s+to|"
-        r"trying\s+to|threatening\s+to|threatened\s+to)\s+jump\b(?!\s+(?:start|into|in\b|back|"
-        r"at\b|on\b|through|to\s+conclusions|ship|the\s+gun|rope|around|up|over|right|high|for))",
+        r"trying\s+to|threatening\s+to|threatened\s+to)\s+jump\b(?!\s+(?:start|into|in|back|"
+        r"at|on|through|to\s+conclusions|ship|the\s+gun|rope|around|up|over|right|high|for)\b)",
         r"\bjump(?:s|ing|ed)?\s+(?:off|from|in\s+front\s+of)\s+(?:a|the|my|this|that|an)?\s*"
         r"(?:\w+\s+)?(?:bridge|building|roof|rooftop|cliff|balcony|ledge|overpass|train|car|bus|"
         r"truck|tower|garage|window)\b",
@@ -141,11 +148,13 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:scared|afraid|fear|fearing|fearful|terrified|worried|frightened)\s+for\s+"
         r"(?:my|her|his|our|their)\s+(?:life|lives|safety)\b",
         r"\b(?:my|her|his|our|their)\s+li(?:fe|ves)\s+(?:is|are)\s+in\s+danger\b",
-        r"\b(?:im|i\s+am|we\s+are|she\s+is|he\s+is|shes|hes)\s+in\s+(?:immediate\s+)?danger\b",
+        r"\b(?:im|i\s+am|we\s+are|she\s+is|he\s+is|shes|hes)\s+in\s+(?:immediate\s+)?danger\b"
+        r"(?!\s+of\b)",  # not "in danger of relapsing"
         r"\b(?:choked|choking|strangled|strangling|strangles|chokes)\s+(?:me|her|him)\b",
     ),
 }
-_COMPILED = tuple(re.compile(p) for group in _PATTERNS.values() for p in group)
+# One alternation: a single pass over the text instead of one per pattern.
+_ANY_PATTERN = re.compile("|".join(f"(?:{p})" for group in _PATTERNS.values() for p in group))
 _ALARM_PHRASE_RE = re.compile(r"\b(?:" + "|".join(ALARM_PHRASES) + r")\b")
 
 
@@ -157,7 +166,7 @@ def _squeeze(word: str) -> str:
 _SQUEEZED = {_squeeze(w): meaning for w, meaning in _SHORT.items()}
 # Real words within typo reach of the words above (found by running a word list through
 # `_repair`): "he overdoes it at the gym" is not an overdose.
-_REAL_WORDS = frozenset({"overdoes", "ide"})
+_REAL_WORDS = frozenset({"overdoes", "ide", "anna", "ant", "dad", "ill", "lie", "lief", "wan"})
 
 
 @lru_cache(maxsize=8192)
@@ -170,8 +179,10 @@ def _repair(token: str) -> str:
     squeezed = _squeeze(token)
     if len(squeezed) >= 3 and squeezed in _SQUEEZED:
         return _SQUEEZED[squeezed]
-    for word, meaning in _SHORT.items():  # swapped neighbours: "wnat", "kliL"
-        if sorted(token) == sorted(word) and edit_distance(token, word, 1) == 1:
+    for word, meaning in _SHORT.items():
+        swapped = sorted(token) == sorted(word)  # "wnat"
+        dropped = len(token) == len(word) - 1 >= 3  # "lfe"
+        if (swapped or dropped) and edit_distance(token, word, 1) == 1:
             return meaning
     if len(token) >= 5 and token.isalpha():
         for word in _REPAIRABLE:
@@ -181,9 +192,13 @@ def _repair(token: str) -> str:
     return token
 
 
+_DISTANCE = re.compile(r"\b(\d+) kms\b")  # "within 10 kms" is a distance, not "kill myself"
+
+
 def crisis_text(query: str) -> str:
     """The query as the detector reads it: normalised, with misspellings repaired."""
-    return " ".join(_repair(token) for token in normalize(query).split())
+    text = _DISTANCE.sub(r"\1 km", normalize(query))
+    return " ".join(_repair(token) for token in text.split())
 
 
 def detect_crisis(query: str) -> bool:
@@ -193,7 +208,7 @@ def detect_crisis(query: str) -> bool:
         return False
     if any(token in ALARM_WORDS for token in text.split()) or _ALARM_PHRASE_RE.search(text):
         return True
-    return any(pattern.search(text) for pattern in _COMPILED)
+    return _ANY_PATTERN.search(text) is not None
 
 
 @cache

@@ -39,7 +39,7 @@ FAULT_RATE = 0.02
 PLACEHOLDER_BIO = "placeholder_bio"  # "test test test", "tt", ...
 DUPLICATE_SPECIALTY = "duplicate_specialty"  # "Self Harm" and "Self-Harm" in one list
 STATE_ABBREVIATION = "state_abbreviation"  # "CA" instead of "California"
-UNDEFINED_PLACE = "undefined_place"  # a remote provider exported as "undefined, undefined"
+UNDEFINED_PLACE = "undefined_place"  # city and state exported as "undefined, undefined"
 FAULT_KINDS: tuple[str, ...] = (
     PLACEHOLDER_BIO,
     DUPLICATE_SPECIALTY,
@@ -81,9 +81,7 @@ def pick(rng: random.Random, table: Weighted) -> str:
     return table.items[bisect(table.cum, rng.random() * table.total)]
 
 
-def pick_distinct(
-    rng: random.Random, table: Weighted, k: int, taken: Sequence[str] = ()
-) -> list[str]:
+def pick_distinct(rng: random.Random, table: Weighted, k: int, taken: Sequence[str] = ()) -> list[str]:
     """k more distinct items, none in `taken`, drawn by weight (rejection sampling: k is
     small next to the table)."""
     chosen = list(taken)
@@ -128,9 +126,7 @@ class NameGroup(NamedTuple):
     weight: float
 
 
-def name_group(
-    female: str, male: str, neutral: str, last: str, heritage: str, weight: float
-) -> NameGroup:
+def name_group(female: str, male: str, neutral: str, last: str, heritage: str, weight: float) -> NameGroup:
     first = tuple(
         (name, pronoun)
         for names, pronoun in ((female, "she"), (male, "he"), (neutral, "they"))
@@ -143,8 +139,7 @@ _NAME_GROUPS: tuple[NameGroup, ...] = (
     name_group(
         "Emily, Sarah, Jessica, Megan, Rachel, Lauren, Katherine, Amanda, Hannah, Olivia, "
         "Abigail, Claire, Heather, Molly",
-        "Michael, David, James, Matthew, Daniel, Ryan, Andrew, Christopher, Benjamin, Nathan, "
-        "Tyler, Garrett",
+        "Michael, David, James, Matthew, Daniel, Ryan, Andrew, Christopher, Benjamin, Nathan, Tyler, Garrett",
         "Jordan, Taylor, Casey, Morgan, Alex, Riley, Avery, Quinn, Jamie, Sam",
         "Smith, Johnson, Miller, Anderson, Thompson, Walker, Harris, Clark, Lewis, Young, "
         "Allen, Wright, Hughes, Bennett, Foster, Sullivan, Murphy, O'Brien, Fitzgerald, "
@@ -554,9 +549,7 @@ _PROFILES: tuple[Profile, ...] = (
             "Schizoaffective": 0.1,
         },
         _COUPLES,
-        weighted(
-            [(LMFT, 60), (ASSOCIATE_MFT, 12), (LCSW, 10), (COUNSELOR, 8), (PSYD, 5), (PHD, 5)]
-        ),
+        weighted([(LMFT, 60), (ASSOCIATE_MFT, 12), (LCSW, 10), (COUNSELOR, 8), (PSYD, 5), (PHD, 5)]),
         ("Certified Gottman Therapist", "Certified Sex Therapist (CST)"),
         0.2,
         (0.03, 0.15, 0.75, 0.97, 0.35),
@@ -574,9 +567,7 @@ _PROFILES: tuple[Profile, ...] = (
             "Self Harm": 1.5,
         },
         ("Trauma", "Posttraumatic Stress Disorder (PTSD)"),
-        weighted(
-            [(LCSW, 35), (COUNSELOR, 25), (PSYD, 12), (PHD, 12), (LMFT, 12), (ASSOCIATE_SW, 4)]
-        ),
+        weighted([(LCSW, 35), (COUNSELOR, 25), (PSYD, 12), (PHD, 12), (LMFT, 12), (ASSOCIATE_SW, 4)]),
         ("Certified Clinical Trauma Professional (CCTP)",),
         0.25,
         _ADULT_AGES,
@@ -607,9 +598,7 @@ _PROFILES: tuple[Profile, ...] = (
             ),
         },
         ("Child or Adolescent", "Parenting", "Behavioral Issues", "ADHD"),
-        weighted(
-            [(LMFT, 25), (LCSW, 25), (PSYD, 15), (PHD, 15), (COUNSELOR, 10), (ASSOCIATE_MFT, 10)]
-        ),
+        weighted([(LMFT, 25), (LCSW, 25), (PSYD, 15), (PHD, 15), (COUNSELOR, 10), (ASSOCIATE_MFT, 10)]),
         ("Registered Play Therapist (RPT)", "Board Certified Behavior Analyst (BCBA)"),
         0.3,
         _YOUNG_AGES,
@@ -697,9 +686,7 @@ _PROFILE_INDEX = weighted([(str(i), p.weight) for i, p in enumerate(_PROFILES)])
 
 
 def specialty_table(profile: Profile) -> Weighted:
-    return weighted(
-        [(name, w * profile.boosts.get(name, 1.0)) for name, w in _BASE_SPECIALTY_WEIGHTS.items()]
-    )
+    return weighted([(name, w * profile.boosts.get(name, 1.0)) for name, w in _BASE_SPECIALTY_WEIGHTS.items()])
 
 
 _SPECIALTY_TABLES: dict[str, Weighted] = {p.name: specialty_table(p) for p in _PROFILES}
@@ -862,26 +849,26 @@ _MEDICAID: dict[str, str] = {
     "Colorado": "Health First Colorado (Medicaid)",
 }
 _KAISER_STATES = frozenset(
-    {"California", "Colorado", "Georgia", "Washington", "Oregon", "Maryland", "Hawaii"}
-    | {"District of Columbia"}
+    {"California", "Colorado", "Georgia", "Washington", "Oregon", "Maryland", "Hawaii"} | {"District of Columbia"}
 )
 PRIVATE_PAY_RATE = 0.15  # lists no insurance: self-pay or out-of-network only
 
+# Filler that real exports carry where a bio should be.
 _PLACEHOLDER_BIOS: tuple[str, ...] = (
     "test test test",
     "tt",
     "testtest",
     "test",
     "asdf",
-    "Lorem ipsum dolor sit amet.",
     "TBD",
-    "Bio coming soon",
+    "Test bio",
+    "xxx",
 )
 
 # ---------------------------------------------------------------------------------------
 # Bio vocabulary: how clients say it and how clinicians say it, per specialty.
 
-_LAY = phrase_table("""
+LAY_WORDS = phrase_table("""
 ADHD: trouble focusing | losing track of deadlines and keys | feeling scattered and restless
 Addiction: habits you can't seem to stop | gambling or gaming that has taken over
     | cravings that run the day
@@ -952,7 +939,7 @@ Women's Issues: pregnancy and the postpartum months | infertility | menopause
     | juggling work and motherhood
 Work Stress: burnout | a toxic workplace | stress at work spilling into the rest of life
 """)
-_CLINICAL = phrase_table("""
+CLINICAL_WORDS = phrase_table("""
 ADHD: ADHD | attention-deficit/hyperactivity disorder | executive-function difficulties
 Addiction: addictive behaviors | process addictions | relapse prevention
 Alcohol Use: alcohol use disorder | harm reduction around alcohol
@@ -1137,9 +1124,7 @@ def draw_insurance(rng: random.Random, state: str | None, trainee: bool) -> list
         return []
     payers = pick_distinct(rng, _NATIONAL_PAYERS, rng.randrange(1, 7))
     if state is not None:
-        payers += [
-            blue for blue in _BLUES.get(state, ("Blue Cross Blue Shield",)) if rng.random() < 0.6
-        ]
+        payers += [blue for blue in _BLUES.get(state, ("Blue Cross Blue Shield",)) if rng.random() < 0.6]
         if rng.random() < 0.35:
             payers.append(_MEDICAID.get(state, "Medicaid"))
         if state in _KAISER_STATES and rng.random() < 0.2:
@@ -1163,7 +1148,7 @@ def draw_years(rng: random.Random, primary: str) -> int:
 _INTRO_1P = (
     "I'm {cred} {where}.",
     "Hi, I'm {first}, {cred} {where}.",
-    "Welcome. I'm {name}, {cred} {where}.",
+    "Welcome, I'm {name}, {cred} {where}.",
     "My name is {first} and I'm {cred} {where}.",
 )
 _INTRO_1P_SEASONED = (
@@ -1181,19 +1166,15 @@ _INTRO_3P_SEASONED = (
     "{name} is {cred} who has been in practice for {years} years.",
     "With {years} years of clinical experience, {name} is {cred} {where}.",
 )
-_INTRO_3P_NEW = (
-    "{name} is {cred} {where}, practicing under the supervision of a licensed clinician.",
-)
+_INTRO_3P_NEW = ("{name} is {cred} {where}, practicing under the supervision of a licensed clinician.",)
 
 _FOCUS_1P = (
     "I help people dealing with {lays}.",
-    "Most people who come to me are struggling with {lay01_or}; I also have specialized "
-    "training in {clin2}.",
+    "Most people who come to me are struggling with {lay01_or}; I also have specialized training in {clin2}.",
     "My work centers on {clins}: in everyday words, {lays}.",
     "If you are dealing with {lay0}, you are not alone: {clin0} is one of the main things I "
     "treat, along with {clin12}.",
-    "Clients often find me when {lay0} or {lay1} starts to feel like too much to handle "
-    "alone; I also treat {clin2}.",
+    "Clients often find me when {lay0} or {lay1} starts to feel like too much to handle alone; I also treat {clin2}.",
     "I specialize in {clins}, with a particular interest in helping people with {lay0}.",
     "I care deeply about people facing {lay01}, and I am experienced in treating {clin2}.",
     "The heart of my practice is {clins}, whether that shows up as {lay0} or as {lay1}.",
@@ -1233,8 +1214,7 @@ _APPROACH_3P = (
 _MEDICATION_1P = ("I combine medication management with {approaches}.",)
 _MEDICATION_3P = ("{ref} combines medication management with {approaches}.",)
 _MEDICATION_ONLY = (
-    "Care starts with a careful psychiatric evaluation, and medication is always discussed "
-    "openly, never pushed.",
+    "Care starts with a careful psychiatric evaluation, and medication is always discussed openly, never pushed.",
 )
 
 _AGES_1P = (
@@ -1303,8 +1283,8 @@ def bio_words(rng: random.Random, person: Person, record: dict[str, Any]) -> dic
     """Every word a template may use, drawn once per record."""
     specialties: list[str] = record["specialties"]
     primary: str = record["credentials"][0]
-    lay = [one(rng, _LAY[s]) for s in specialties[:3]]
-    clin = [one(rng, _CLINICAL[s]) for s in specialties[:3]]
+    lay = [one(rng, LAY_WORDS[s]) for s in specialties[:3]]
+    clin = [one(rng, CLINICAL_WORDS[s]) for s in specialties[:3]]
     address = record["address"]
     if address is None:
         where = one(rng, _WHERE_ONLINE)
@@ -1338,7 +1318,7 @@ def bio_words(rng: random.Random, person: Person, record: dict[str, Any]) -> dic
         "clins": join_words(clin),
         "clin01": join_words(clin[:2]),
         "clin12": join_words(clin[1:]),
-        "more": join_words([one(rng, _CLINICAL[s]) for s in specialties[3:6]]),
+        "more": join_words([one(rng, CLINICAL_WORDS[s]) for s in specialties[3:6]]),
         "approaches": join_words([_APPROACH_IN_PROSE.get(a, a) for a in approaches]),
         "gloss": _APPROACH_GLOSS.get(glossed, ""),
         "others": join_words(others),
@@ -1355,9 +1335,7 @@ def intro_templates(first_person: bool, record: dict[str, Any]) -> tuple[str, ..
     return _INTRO_3P + office + (_INTRO_3P_NEW if new else _INTRO_3P_SEASONED)
 
 
-def approach_templates(
-    first_person: bool, words: dict[str, str], record: dict[str, Any]
-) -> tuple[str, ...]:
+def approach_templates(first_person: bool, words: dict[str, str], record: dict[str, Any]) -> tuple[str, ...]:
     if not words["approaches"]:
         return _MEDICATION_ONLY
     if MED in record["therapy_types"]:
@@ -1422,23 +1400,30 @@ def draw_bio(rng: random.Random, person: Person, record: dict[str, Any]) -> str:
 
 def inject_fault(rng: random.Random, record: dict[str, Any]) -> str:
     """Damage the record in one realistic way; returns the kind of fault."""
-    place_fault = UNDEFINED_PLACE if record["remote_only"] else STATE_ABBREVIATION
-    kind = one(rng, (PLACEHOLDER_BIO, DUPLICATE_SPECIALTY, place_fault))
+    kind = one(rng, FAULT_KINDS)
+    if kind == STATE_ABBREVIATION and record["address"] is None:
+        kind = UNDEFINED_PLACE  # a remote provider has no state to abbreviate
     if kind == PLACEHOLDER_BIO:
         record["bio"] = one(rng, _PLACEHOLDER_BIOS)
     elif kind == DUPLICATE_SPECIALTY:
-        specialties: list[str] = record["specialties"]
-        present = [s for s in specialties if s in _VARIANT_SPELLINGS]
-        canonical = one(rng, present) if present else "Self Harm"
-        if canonical not in specialties:
-            specialties.insert(min(2, len(specialties)), canonical)
-        variant = one(rng, _VARIANT_SPELLINGS[canonical])
-        specialties.insert(specialties.index(canonical) + 1, variant)
+        add_variant_spelling(rng, record["specialties"])
     elif kind == STATE_ABBREVIATION:
         record["address"]["state"] = _ABBREVIATIONS[record["address"]["state"]]
     else:
-        record["address"] = {"street": None, "city": "undefined", "state": "undefined", "zip": None}
+        # As exports show it: "undefined, undefined" where the city and state should be.
+        address = record["address"] or {"street": None, "zip": None}
+        record["address"] = {**address, "city": "undefined", "state": "undefined"}
     return kind
+
+
+def add_variant_spelling(rng: random.Random, specialties: list[str]) -> None:
+    """ "Self Harm" gains a "Self-Harm" right after it (added first if absent)."""
+    present = [s for s in specialties if s in _VARIANT_SPELLINGS]
+    canonical = one(rng, present) if present else "Self Harm"
+    if canonical not in specialties:
+        specialties.insert(min(2, len(specialties)), canonical)
+    variant = one(rng, _VARIANT_SPELLINGS[canonical])
+    specialties.insert(specialties.index(canonical) + 1, variant)
 
 
 # ---------------------------------------------------------------------------------------

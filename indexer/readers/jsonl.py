@@ -25,7 +25,7 @@ def read_jsonl(path: str | Path, kind: RecordKind) -> Iterator[RawRecord | ReadE
                 continue
             seen_any = True
             try:
-                data = json.loads(line)
+                data = json.loads(line.rstrip("\r\n"))  # an error at the end is on this line, not the next
             except json.JSONDecodeError as exc:
                 yield ReadError(name, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
                 continue

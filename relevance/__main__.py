@@ -1,0 +1,5 @@
+import sys
+
+from relevance.cli import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""Errors as SPEC gives them: JSON `{"error": {"code", "message"}}`, 422 for bad
+parameters, 404 for unknown ids, 503 with Retry-After while the cluster is unreachable,
+and never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.engines import EngineError, EngineUnavailable
+
+RETRY_AFTER_S = 5
+log = logging.getLogger("search_api")
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status, headers=headers)
+
+
+def describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    details = []
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path")]
+        details.append({"parameter": ".".join(loc) or "request", "problem": error.get("msg", "invalid")})
+    message = "; ".join(f"{d['parameter']}: {d['problem']}" for d in details[:5]) or "invalid request"
+    return message, details
+
+
+def install(app: FastAPI) -> None:
+    from search_api.service import SearchFailed
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, details = describe_validation(exc)
+        return error_response(422, "invalid_parameter", message, details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(EngineUnavailable)
+    async def _unavailable(request: Request, exc: EngineUnavailable) -> JSONResponse:
+        log.warning("cluster unreachable", extra={"event": "cluster_unreachable"})
+        return error_response(503, "cluster_unavailable", "the search cluster is unreachable; retry shortly")
+
+    @app.exception_handler(SearchFailed)
+    async def _failed(request: Request, exc: SearchFailed) -> JSONResponse:
+        return error_response(422, "query_not_runnable", f"the search engine could not run this query ({exc})")
+
+    @app.exception_handler(EngineError)
+    async def _engine(request: Request, exc: EngineError) -> JSONResponse:
+        if exc.status in (404,):
+            return error_response(503, "index_missing", "the indices are not there yet; load them with the indexer")
+        if 400 <= exc.status < 500:
+            return error_response(422, "query_not_runnable", "the search engine could not run this query")
+        log.error("engine error %s", exc.status)
+        return error_response(502, "engine_error", "the search engine answered with an error")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")

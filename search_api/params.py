@@ -1,0 +1,95 @@
+"""The v1 search request: every SPEC parameter, validated; analysts' overrides on top."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_SIZE = 50
+MAX_FROM = 500
+MAX_FILTER_VALUES = 20
+
+
+class SearchType(StrEnum):
+    ALL = "all"
+    PROVIDERS = "providers"
+    PASSAGES = "passages"
+
+
+class Mode(StrEnum):
+    HYBRID = "hybrid"
+    BM25 = "bm25"
+    VECTOR = "vector"
+
+
+class Fusion(StrEnum):
+    LINEAR = "linear"
+    RRF = "rrf"
+
+
+FilterValue = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SearchParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    q: Annotated[str, Field(min_length=1, max_length=500, description="the query as typed")]
+    type: SearchType = SearchType.ALL
+    mode: Mode = Mode.HYBRID
+    size: Annotated[int, Field(ge=0, le=MAX_SIZE)] = 10
+    from_: Annotated[int, Field(ge=0, le=MAX_FROM, alias="from")] = 0
+    state: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    zip: Annotated[str, Field(pattern=r"^\d{5}$")] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    radius_km: Annotated[float, Field(gt=0, le=500)] | None = None
+    remote: bool | None = None
+    telehealth: bool | None = None
+    accepting: bool | None = None
+    specialty: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    credential: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    language: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    insurance: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    age_group: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    therapy_type: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    explain: bool = False
+    # analysts' per-request overrides (defaults chosen by measurement, see search_api/tuning.py)
+    fusion: Fusion | None = None
+    bm25_weight: Annotated[float, Field(ge=0, le=1)] | None = None
+    rank_constant: Annotated[int, Field(ge=1, le=1000)] | None = None
+    window: Annotated[int, Field(ge=10, le=500)] | None = None
+    num_candidates: Annotated[int, Field(ge=10, le=2000)] | None = None
+    interpret: bool = Field(default=True, description="false turns query understanding off (for comparisons)")
+
+    @field_validator("q")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        if not value.strip():
+            raise ValueError("must contain a non-space character")
+        return value
+
+    @model_validator(mode="after")
+    def _geo(self) -> Self:
+        given = [v is not None for v in (self.lat, self.lon)]
+        if any(given) and not all(given):
+            raise ValueError("lat and lon go together")
+        if self.radius_km is not None and self.lat is None:
+            raise ValueError("radius_km needs lat and lon")
+        return self
+
+    def explicit_filters(self) -> dict[str, Any]:
+        """The filters the caller set themselves (they always win over interpretation)."""
+        return {k: v for k, v in self.model_dump(by_alias=False).items()
+                if k in FILTER_FIELDS and v not in (None, [])}
+
+
+FILTER_FIELDS = (
+    "state", "city", "zip", "lat", "lon", "radius_km", "remote", "telehealth", "accepting",
+    "specialty", "credential", "language", "insurance", "age_group", "therapy_type",
+)
+LIST_PARAMS = ("specialty", "credential", "language", "insurance", "age_group", "therapy_type")

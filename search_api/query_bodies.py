@@ -1,0 +1,154 @@
+"""Search bodies as pure functions: filters, the BM25 leg and the kNN leg for each index.
+
+Both legs get exactly the same filters; on the kNN leg they go inside the kNN clause
+(pre-filtering) so that kNN never comes back short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.engines import Dialect, knn_body
+from core.geo import canonical_state
+from core.taxonomy import age_groups, specialties
+
+SOURCE_EXCLUDES = ["embedding", "content_hash"]
+PROVIDER_FIELDS = ["primary_specialties^3", "specialties^2", "therapy_types^1.5", "bio", "name^0.5", "credentials^0.5"]
+PASSAGE_FIELDS = ["title^2", "text", "guide.text^0.5"]
+
+
+@dataclass(frozen=True)
+class LegPlan:
+    """What both legs of one index search share."""
+
+    query_text: str
+    filters: list[dict[str, Any]]
+    window: int
+    num_candidates: int
+    boost_specialties: list[str] = field(default_factory=list)
+    boost_ages: list[str] = field(default_factory=list)
+    boost_topics: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ filters
+
+
+def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
+    """Engine filter clauses from filter values (explicit ones merged with interpreted)."""
+    clauses: list[dict[str, Any]] = []
+    if f.get("state"):
+        clauses.append({"term": {"state": canonical_state(f["state"]) or f["state"]}})
+    if f.get("city"):
+        clauses.append({"term": {"city": f["city"]}})
+    if f.get("zip"):
+        clauses.append({"term": {"zip": f["zip"]}})
+    if f.get("lat") is not None and f.get("radius_km"):
+        clauses.append({"geo_distance": {"distance": f"{f['radius_km']}km",
+                                         "location": {"lat": f["lat"], "lon": f["lon"]}}})
+    if f.get("remote") is True:
+        clauses.append({"bool": {"should": [{"term": {"remote_only": True}}, {"term": {"telehealth": True}}],
+                                 "minimum_should_match": 1}})
+    elif f.get("remote") is False:
+        clauses.append({"term": {"remote_only": False}})
+    if f.get("telehealth") is not None:
+        clauses.append({"term": {"telehealth": f["telehealth"]}})
+    if f.get("accepting") is not None:
+        clauses.append({"term": {"accepting_new_clients": f["accepting"]}})
+    lists = {
+        "specialty": ("specialties.keyword", specialties().canonicalize),
+        "credential": ("credentials.keyword", str.strip),
+        "language": ("languages", str.strip),
+        "insurance": ("insurance", str.strip),
+        "age_group": ("ages_served", age_groups().canonicalize),
+        "therapy_type": ("therapy_types.keyword", str.strip),
+    }
+    for param, (field_name, canonical) in lists.items():
+        values = f.get(param) or []
+        if values:
+            # several values of one filter: any of them (OR); different filters: all (AND)
+            clauses.append({"terms": {field_name: sorted({canonical(v) for v in values})}})
+    return clauses
+
+
+# ------------------------------------------------------------------ providers
+
+
+def provider_bm25(plan: LegPlan) -> dict[str, Any]:
+    should: list[dict[str, Any]] = [
+        # typo tolerance on the words as typed (no synonyms: fuzziness and graphs do not mix)
+        {"multi_match": {"query": plan.query_text, "fields": ["specialties", "therapy_types", "bio", "name"],
+                         "fuzziness": "AUTO", "prefix_length": 1, "analyzer": "english_index", "boost": 0.3}},
+    ]
+    if plan.boost_specialties:
+        should.append({"terms": {"primary_specialties.keyword": plan.boost_specialties, "boost": 3.0}})
+        should.append({"terms": {"specialties.keyword": plan.boost_specialties, "boost": 1.5}})
+    if plan.boost_ages:
+        should.append({"terms": {"ages_served": plan.boost_ages, "boost": 1.0}})
+    return {
+        "size": plan.window,
+        "track_total_hits": True,
+        "_source": {"excludes": SOURCE_EXCLUDES},
+        "query": {"bool": {
+            "should": [{"multi_match": {"query": plan.query_text, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
+                       *should],
+            "minimum_should_match": 1,
+            "filter": plan.filters,
+        }},
+        "highlight": provider_highlight(plan.query_text),
+    }
+
+
+def provider_highlight(text: str) -> dict[str, Any]:
+    return {
+        "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+        "fields": {"bio": {"fragment_size": 160, "number_of_fragments": 1}, "specialties": {"number_of_fragments": 0}},
+        "highlight_query": {"multi_match": {"query": text, "fields": ["bio", "specialties"]}},
+    }
+
+
+def provider_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
+    return {
+        "size": plan.window,
+        "_source": {"excludes": SOURCE_EXCLUDES},
+        **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
+        "highlight": provider_highlight(plan.query_text),
+    }
+
+
+# ------------------------------------------------------------------ passages
+
+
+def passage_highlight(text: str) -> dict[str, Any]:
+    return {
+        "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+        "fields": {"text": {"fragment_size": 200, "number_of_fragments": 1, "no_match_size": 200},
+                   "title": {"number_of_fragments": 0}},
+        "highlight_query": {"multi_match": {"query": text, "fields": ["title", "text"]}},
+    }
+
+
+def passage_bm25(plan: LegPlan) -> dict[str, Any]:
+    should: list[dict[str, Any]] = [
+        {"multi_match": {"query": plan.query_text, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
+        {"multi_match": {"query": plan.query_text, "fields": ["title", "text"], "fuzziness": "AUTO",
+                         "prefix_length": 1, "analyzer": "english_index", "boost": 0.3}},
+    ]
+    if plan.boost_topics:
+        should.append({"terms": {"topics": plan.boost_topics, "boost": 1.0}})
+    return {
+        "size": plan.window,
+        "track_total_hits": True,
+        "_source": {"excludes": SOURCE_EXCLUDES},
+        "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": plan.filters}},
+        "highlight": passage_highlight(plan.query_text),
+    }
+
+
+def passage_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
+    return {
+        "size": plan.window,
+        "_source": {"excludes": SOURCE_EXCLUDES},
+        **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
+        "highlight": passage_highlight(plan.query_text),
+    }

@@ -1,0 +1,112 @@
+"""Turning engine hits and fused rankings into the v1 response: hits, highlights,
+snippets, facets, explain. Pure functions."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from search_api.fusion import Fused
+
+FACET_FIELDS = {
+    "specialties": "specialties",
+    "credentials": "credentials",
+    "languages": "languages",
+    "insurance": "insurance",
+    "ages_served": "ages_served",
+    "therapy_types": "therapy_types",
+    "state": "state",
+}
+SNIPPET_CHARS = 220
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def explain_of(entry: Fused) -> dict[str, Any]:
+    return {
+        "fused_score": round(entry.score, 6),
+        "legs": {leg: {"rank": hit.rank, "score": round(hit.score, 6), "normalized": round(hit.normalized, 6)}
+                 for leg, hit in entry.legs.items()},
+        "boosts": {name: round(value, 6) for name, value in entry.boosts.items()},
+    }
+
+
+def provider_hit(source: Mapping[str, Any], entry: Fused, highlights: Mapping[str, list[str]],
+                 origin: tuple[float, float] | None, explain: bool) -> dict[str, Any]:
+    hit: dict[str, Any] = {
+        "id": source["id"],
+        "name": source["name"],
+        "credentials": source.get("credentials", []),
+        "specialties": source.get("specialties", []),
+        "therapy_types": source.get("therapy_types", []),
+        "ages_served": source.get("ages_served", []),
+        "city": source.get("city"),
+        "state": source.get("state"),
+        "remote_only": bool(source.get("remote_only")),
+        "telehealth": source.get("telehealth"),
+        "accepting_new_clients": source.get("accepting_new_clients"),
+        "bio": source.get("bio") if source.get("bio_quality") == "ok" else None,
+        "profile_url": source.get("profile_url"),
+        "score": round(entry.score, 6),
+        "highlights": dict(highlights),
+    }
+    location = source.get("location")
+    if origin and location:
+        hit["distance_km"] = round(haversine_km(origin[0], origin[1], location["lat"], location["lon"]), 1)
+    if explain:
+        hit["explain"] = explain_of(entry)
+    return hit
+
+
+def snippet(text: str, highlights: Mapping[str, list[str]]) -> str:
+    fragments = highlights.get("text")
+    if fragments:
+        return fragments[0]
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def passage_hit(source: Mapping[str, Any], entry: Fused, highlights: Mapping[str, list[str]],
+                explain: bool) -> dict[str, Any]:
+    hit: dict[str, Any] = {
+        "id": source["id"],
+        "title": source.get("title"),
+        "guide": source.get("guide"),
+        "topics": source.get("topics", []),
+        "snippet": snippet(source.get("text", ""), highlights),
+        "text": source.get("text"),
+        "url": source.get("url"),
+        "score": round(entry.score, 6),
+        "highlights": dict(highlights),
+    }
+    if explain:
+        hit["explain"] = explain_of(entry)
+    return hit
+
+
+def provider_facets(sources: list[Mapping[str, Any]], top: int = 15) -> dict[str, Any]:
+    """Counts over the ranked results (the fused window a user can page through)."""
+    facets: dict[str, Any] = {}
+    for name, field_name in FACET_FIELDS.items():
+        counter: Counter[str] = Counter()
+        for source in sources:
+            value = source.get(field_name)
+            if isinstance(value, list):
+                counter.update(set(value))
+            elif value:
+                counter[value] += 1
+        facets[name] = [{"value": v, "count": c} for v, c in sorted(counter.items(), key=lambda x: (-x[1], x[0]))[:top]]
+    facets["remote_only"] = sum(1 for s in sources if s.get("remote_only"))
+    facets["telehealth"] = sum(1 for s in sources if s.get("telehealth"))
+    facets["accepting_new_clients"] = sum(1 for s in sources if s.get("accepting_new_clients"))
+    return facets

@@ -1,0 +1,64 @@
+"""Typeahead: specialties (from the taxonomy and the lay-term table, matched in memory),
+provider names and guide questions (search_as_you_type fields, one `_msearch`)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from core.taxonomy import fold, specialties
+from core.lay_terms import edit_distance, lay_table
+
+MAX_PER_KIND = 5
+
+
+@cache
+def specialty_entries() -> list[tuple[str, str]]:
+    """(folded text to match, canonical specialty) for names, variants and lay phrases."""
+    vocab = specialties()
+    entries = [(key, canonical) for key, canonical in vocab.by_key.items()]
+    for words, targets in lay_table().phrases.items():
+        for kind, name in targets:
+            if kind == "specialty":
+                entries.append((" ".join(words), name))
+    return entries
+
+
+def suggest_specialties(prefix: str, limit: int = MAX_PER_KIND) -> list[str]:
+    """Specialties whose name, variant or lay phrase starts with what was typed (any word of
+    it), or is one typo away from it."""
+    typed = fold(prefix)
+    if not typed:
+        return []
+    scored: dict[str, int] = {}
+    for text, canonical in specialty_entries():
+        words = text.split()
+        if text.startswith(typed) or any(w.startswith(typed) for w in words):
+            rank = 0 if text.startswith(typed) else 1
+        elif len(typed) >= 4 and any(edit_distance(w[: len(typed)], typed, 1) <= 1 for w in words):
+            rank = 2
+        else:
+            continue
+        scored[canonical] = min(rank, scored.get(canonical, rank))
+    return [name for name, _ in sorted(scored.items(), key=lambda x: (x[1], x[0]))][:limit]
+
+
+def name_body(prefix: str) -> dict[str, Any]:
+    return {
+        "size": MAX_PER_KIND,
+        "_source": ["id", "name", "city", "state"],
+        "query": {"multi_match": {"query": prefix, "type": "bool_prefix", "fuzziness": "AUTO",
+                                  "fields": ["name.suggest", "name.suggest._2gram", "name.suggest._3gram"]}},
+    }
+
+
+def question_body(prefix: str) -> dict[str, Any]:
+    return {
+        "size": MAX_PER_KIND,
+        "_source": ["id", "title", "guide", "url"],
+        "collapse": {"field": "title.keyword"},
+        "query": {"bool": {"must": [{"multi_match": {
+            "query": prefix, "type": "bool_prefix", "fuzziness": "AUTO",
+            "fields": ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]}}],
+            "filter": [{"exists": {"field": "title"}}]}},
+    }

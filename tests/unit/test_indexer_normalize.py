@@ -1,0 +1,88 @@
+"""What normalization promises: a valid record becomes the document we index with one
+specialty taxonomy, unified state names, placeholder places dropped, clean lists, and
+placeholder bios flagged (never deleted)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.normalize import clean_list, content_hash, passage_document, provider_document
+from indexer.records import PassageRecord, ProviderRecord
+
+
+def provider(**fields: Any) -> ProviderRecord:
+    base: dict[str, Any] = {"id": "p1", "name": "Ana Ruiz", "credentials": ["LMFT"], "specialties": ["Anxiety"]}
+    return ProviderRecord.model_validate({**base, **fields})
+
+
+def test_self_harm_spellings_merge_into_one_specialty_keeping_the_first_position() -> None:
+    doc = provider_document(provider(specialties=["Self Harm", "Self-Esteem", "Self-Harm", "self harm"]))
+    assert doc["specialties"] == ["Self Harm", "Self-Esteem"]
+    assert doc["primary_specialties"] == ["Self Harm", "Self-Esteem"]
+
+
+def test_primary_specialties_are_the_first_three() -> None:
+    doc = provider_document(provider(specialties=["Anxiety", "Depression", "Grief", "Insomnia"]))
+    assert doc["primary_specialties"] == ["Anxiety", "Depression", "Grief"]
+
+
+def test_state_abbreviations_and_casings_become_the_full_state_name() -> None:
+    for written in ("CA", "ca", "California", " california ", "C.A."):
+        doc = provider_document(provider(address={"city": "Santa Clara", "state": written}))
+        assert doc["state"] == "California", written
+
+
+def test_an_unknown_state_is_kept_trimmed_not_dropped() -> None:
+    doc = provider_document(provider(address={"state": "  Ontario "}))
+    assert doc["state"] == "Ontario"
+
+
+def test_undefined_places_are_dropped() -> None:
+    doc = provider_document(provider(address={"street": "undefined", "city": "undefined", "state": "undefined",
+                                              "zip": "null"}))
+    assert (doc["street"], doc["city"], doc["state"], doc["zip"]) == (None, None, None, None)
+
+
+def test_a_provider_without_address_or_location_has_none_of_them() -> None:
+    doc = provider_document(provider())
+    assert doc["city"] is None and doc["state"] is None and doc["location"] is None
+    assert doc["remote_only"] is False
+
+
+def test_lists_are_trimmed_with_inner_spaces_collapsed_and_case_insensitive_duplicates_dropped() -> None:
+    assert clean_list([" English ", "english", "", "  ", "Spanish", "Old   Norse", "old norse"]) == [
+        "English", "Spanish", "Old Norse"]
+    doc = provider_document(provider(languages=["English", " ENGLISH", "Spanish"], credentials=["LMFT", "lmft "]))
+    assert doc["languages"] == ["English", "Spanish"]
+    assert doc["credentials"] == ["LMFT"]
+
+
+def test_placeholder_bios_are_flagged_and_kept() -> None:
+    doc = provider_document(provider(bio="test test test"))
+    assert doc["bio"] == "test test test"
+    assert doc["bio_quality"] == "placeholder"
+    assert doc["quality"] < 1.0
+
+
+def test_real_and_missing_bios_are_told_apart() -> None:
+    assert provider_document(provider(bio="I help adults with anxiety."))["bio_quality"] == "ok"
+    assert provider_document(provider(bio=None))["bio_quality"] == "missing"
+    assert provider_document(provider(bio="   "))["bio_quality"] == "missing"
+
+
+def test_the_content_hash_is_stable_and_ignores_the_embedding() -> None:
+    first = provider_document(provider(bio="I help adults with anxiety."))
+    again = provider_document(provider(bio="I help adults with anxiety."))
+    assert first["content_hash"] == again["content_hash"]
+    assert content_hash({**first, "embedding": [0.1, 0.2]}) == first["content_hash"]
+    changed = provider_document(provider(bio="I help adults with grief."))
+    assert changed["content_hash"] != first["content_hash"]
+
+
+def test_passage_titles_are_collapsed_and_text_trimmed() -> None:
+    record = PassageRecord.model_validate({"id": "x", "text": "  Answer.  ", "title": "What   is  it?",
+                                           "topics": ["grief", "Grief", " loss "]})
+    doc = passage_document(record)
+    assert doc["title"] == "What is it?"
+    assert doc["text"] == "Answer."
+    assert doc["topics"] == ["grief", "loss"]
