@@ -56,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
                             ("pages", "split guide pages (text, Markdown, HTML) into passages and providers")):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("paths", nargs="+", metavar="PATH")
-        cmd.add_argument("--allow-invalid", action="store_true", help="index the valid records even if some are rejected")
+        cmd.add_argument("--allow-invalid", action="store_true",
+                         help="index the valid records even if some are rejected")
     rebuild = sub.add_parser("rebuild", help="fresh versioned indices from exactly these sources, then one alias swap")
     rebuild.add_argument("--providers", nargs="+", default=[], metavar="PATH")
     rebuild.add_argument("--passages", nargs="+", default=[], metavar="PATH")
@@ -193,6 +194,7 @@ def rebuild(ctx: Context, loaded: Loaded, include_types: set[str]) -> int:
                 for index_name in built.values():
                     store.delete_index(index_name)
                 return REJECTED
+            store.mark_built(index)
         swap_all(store, built)
     except BaseException:
         # never leave a half-built index behind; the aliases were not touched

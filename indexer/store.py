@@ -7,7 +7,7 @@ Only an atomic `_aliases` call ever changes what the alias serves.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -51,9 +51,10 @@ def previous_build(builds: list[str], live: str | None) -> str | None:
     return older[-1] if older else None
 
 
-def builds_to_prune(builds: list[str], live: str | None) -> list[str]:
-    """Everything but the live build and the one before it (kept for rollback)."""
-    keep = {live, previous_build(builds, live)}
+def builds_to_prune(builds: list[str], live: str | None, unfinished: Collection[str] = ()) -> list[str]:
+    """Everything but the live build and the finished one before it (kept for rollback). An
+    unfinished build (left by a failed run) is never kept for rollback."""
+    keep = {live, previous_build([b for b in builds if b not in unfinished], live)}
     return sorted(b for b in builds if b not in keep and (live is None or b < live))
 
 
@@ -84,14 +85,27 @@ class IndexStore:
         rows = self._call("GET", f"/_cat/indices/{alias}-v*", params={"format": "json", "h": "index"})
         return sorted(row["index"] for row in rows or [])
 
+    def unfinished_builds(self, doc_type: str) -> set[str]:
+        """Builds created for a rebuild and never verified (a failed run could not remove them)."""
+        found = self._call("GET", f"/{self.settings.alias_for(doc_type)}-v*/_mapping")
+        return {name for name, body in (found or {}).items()
+                if body.get("mappings", {}).get("_meta", {}).get("building")}
+
     def count(self, index: str) -> int:
         return int(self._call("GET", f"/{index}/_count")["count"])
 
     # ---- builds
     def create_build(self, doc_type: str, *, bulk_load: bool) -> str:
         name = build_name(self.settings.alias_for(doc_type))
-        self._call("PUT", f"/{name}", index_body(doc_type, self.engine.dialect, bulk_load=bulk_load))
+        body = index_body(doc_type, self.engine.dialect, bulk_load=bulk_load)
+        if bulk_load:  # unfinished until mark_built: a failed run's leftover is never rolled back to
+            body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), "building": True}
+        self._call("PUT", f"/{name}", body)
         return name
+
+    def mark_built(self, index: str) -> None:
+        """The build is complete and verified: it may be served and rolled back to."""
+        self._call("PUT", f"/{index}/_mapping", {"_meta": {"building": False}})
 
     def finish_build(self, index: str) -> None:
         """Searchable and compact: refresh back on, refreshed, merged to one segment (fewer
@@ -114,14 +128,15 @@ class IndexStore:
         return old
 
     def prune(self, doc_type: str) -> list[str]:
-        doomed = builds_to_prune(self.builds(doc_type), self.live_index(doc_type))
+        doomed = builds_to_prune(self.builds(doc_type), self.live_index(doc_type), self.unfinished_builds(doc_type))
         for index in doomed:
             self.delete_index(index)
         return doomed
 
     def rollback(self, doc_type: str) -> tuple[str | None, str]:
         live = self.live_index(doc_type)
-        target = previous_build(self.builds(doc_type), live)
+        unfinished = self.unfinished_builds(doc_type)
+        target = previous_build([b for b in self.builds(doc_type) if b not in unfinished], live)
         if target is None:
             raise LookupError(f"no previous build of {self.settings.alias_for(doc_type)} to roll back to")
         self.swap(doc_type, target)
@@ -148,7 +163,8 @@ class IndexStore:
         """(deleted ids, ids that were not there)."""
         response = self._call("POST", "/_bulk", ndjson({"delete": {"_index": index, "_id": i}} for i in ids),
                               {"refresh": "true"} if refresh else None)
-        deleted, missing = [], []
+        deleted: list[str] = []
+        missing: list[str] = []
         for item in response["items"]:
             result = item["delete"]
             (deleted if result.get("result") == "deleted" else missing).append(result["_id"])

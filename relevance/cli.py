@@ -45,6 +45,18 @@ from relevance.metrics import (
 from relevance.runner import DOC_TYPES, MAX_SIZE, MODES, collect_runs, load_app, write_trec_run
 
 OK, BAD_INPUT = 0, 2
+EVAL_DESCRIPTION = """\
+Run every judged query of Q through the API once per mode (size = k, 4 requests in flight)
+and score the rankings: nDCG@k (linear gains, trec_eval), MRR, recall@k, P@k, ERR@k (gdeval),
+means over the judged queries with 95% bootstrap intervals, the share of unjudged results in
+the top k, and for each pair of modes a paired randomization test on nDCG@k.
+
+With --answers-qrels A, recall@k and MRR are taken against A and nDCG@k, P@k, ERR@k against
+the graded QRELS. For the development passages that is the README's grading:
+  --qrels passages.qrels --answers-qrels passages_answers.qrels   (from `devsets`)
+
+Writes OUT (JSON) and each run as OUT.<mode>.run (TREC run format). Exit 2 on bad input or
+an unreachable API, with one line on stderr."""
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS = "in-process (search_api.app.create_app)"
 
@@ -85,7 +97,12 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    ev = sub.add_parser("eval", help="run a query set through the API and score it")
+    ev = sub.add_parser(
+        "eval",
+        help="run a query set through the API and score it",
+        description=EVAL_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     where = ev.add_mutually_exclusive_group()
     where.add_argument(
         "--api",
@@ -97,10 +114,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no server: build search_api.app.create_app() and call it in-process",
     )
-    ev.add_argument("--queries", type=Path, required=True, metavar="Q",
-                    help="TSV qid<TAB>query, or JSON Lines with qid and query")  # fmt: skip
-    ev.add_argument("--qrels", type=Path, required=True, metavar="QRELS",
-                    help="graded judgments: TREC qrels, Quepid .csv or .jsonl")  # fmt: skip
+    ev.add_argument(
+        "--queries", type=Path, required=True, metavar="Q", help="TSV qid<TAB>query, or JSON Lines with qid and query"
+    )
+    ev.add_argument(
+        "--qrels", type=Path, required=True, metavar="QRELS", help="graded judgments: TREC qrels, Quepid .csv or .jsonl"
+    )
     ev.add_argument(
         "--answers-qrels",
         type=Path,
@@ -110,24 +129,36 @@ def parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--type", required=True, choices=DOC_TYPES, dest="doc_type")
     ev.add_argument("--modes", type=_modes, default=list(MODES), help="default bm25,vector,hybrid")
-    ev.add_argument("--json", type=Path, required=True, metavar="OUT", dest="out",
-                    help="results; the runs go to OUT.<mode>.run")  # fmt: skip
+    ev.add_argument(
+        "--json", type=Path, required=True, metavar="OUT", dest="out", help="results; the runs go to OUT.<mode>.run"
+    )
     ev.add_argument("--k", type=_k, default=10, help="cutoff and page size (default 10)")
-    ev.add_argument("--header", type=_header, action="append", default=[], metavar="'NAME: VALUE'",
-                    help="an HTTP header for every request, e.g. the API key (repeatable)")  # fmt: skip
+    ev.add_argument(
+        "--header",
+        type=_header,
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="an HTTP header for every request, e.g. the API key (repeatable)",
+    )
 
-    ds = sub.add_parser("devsets", help="the development queries and qrels, graded as the README says",
-                        description=devsets.__doc__,
-                        formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    ds.add_argument("--data", type=Path, default=Path("../shared/data"),
-                    help="the shared data directory (default ../shared/data)")  # fmt: skip
+    ds = sub.add_parser(
+        "devsets",
+        help="the development queries and qrels, graded as the README says",
+        description=devsets.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ds.add_argument(
+        "--data", type=Path, default=Path("../shared/data"), help="the shared data directory (default ../shared/data)"
+    )
     ds.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     cv = sub.add_parser("convert", help="rewrite judgments in another format (by suffix)")
     cv.add_argument("source", type=Path, metavar="IN")
     cv.add_argument("target", type=Path, metavar="OUT")
-    cv.add_argument("--queries", type=Path, metavar="Q",
-                    help="the query set (needed for Quepid CSV, checked otherwise)")  # fmt: skip
+    cv.add_argument(
+        "--queries", type=Path, metavar="Q", help="the query set (needed for Quepid CSV, checked otherwise)"
+    )
     return p
 
 
@@ -169,10 +200,17 @@ def mode_summary(evaluation: Evaluation, k: int) -> dict[str, Any]:
 
 def comparison_summary(a: str, b: str, c: Comparison) -> dict[str, Any]:
     return {
-        "a": a, "b": b, "metric": c.metric, "queries": c.queries,
-        "delta": _round(c.delta), "wins": c.wins, "ties": c.ties, "losses": c.losses,
-        "p": _round(c.p_value), "test": f"paired randomization, {PERMUTATIONS} sign flips",
-    }  # fmt: skip
+        "a": a,
+        "b": b,
+        "metric": c.metric,
+        "queries": c.queries,
+        "delta": _round(c.delta),
+        "wins": c.wins,
+        "ties": c.ties,
+        "losses": c.losses,
+        "p": _round(c.p_value),
+        "test": f"paired randomization, {PERMUTATIONS} sign flips",
+    }
 
 
 def _cell(value: float | None) -> str:
@@ -213,15 +251,21 @@ def _load_judgments(args: argparse.Namespace, err: TextIO) -> tuple[Queries, Qre
     qrels = read_qrels(args.qrels, queries, queries_name=str(args.queries))
     judged = judged_subset(queries, qrels)
     if len(judged) < len(queries):
-        print(f"note: {len(queries) - len(judged)} of {len(queries)} queries in {args.queries} "
-              f"have no judgments in {args.qrels}: not evaluated", file=err)  # fmt: skip
+        print(
+            f"note: {len(queries) - len(judged)} of {len(queries)} queries in {args.queries} "
+            f"have no judgments in {args.qrels}: not evaluated",
+            file=err,
+        )
     answers = None
     if args.answers_qrels is not None:
         answers_all = read_qrels(args.answers_qrels, queries, queries_name=str(args.queries))
         answers = {qid: docs for qid, docs in answers_all.items() if qid in judged}
         if len(answers) < len(judged):
-            print(f"note: {len(judged) - len(answers)} judged queries have no judgments in "
-                  f"{args.answers_qrels}: recall and MRR are over {len(answers)}", file=err)  # fmt: skip
+            print(
+                f"note: {len(judged) - len(answers)} judged queries have no judgments in "
+                f"{args.answers_qrels}: recall and MRR are over {len(answers)}",
+                file=err,
+            )
         if not answers:
             raise RelevanceError(f"{args.answers_qrels}: no judgments for the queries of {args.qrels}")
     return judged, qrels, answers
@@ -233,9 +277,14 @@ def run_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     headers = dict(args.header)
     app = load_app() if args.app else None
     runs = collect_runs(
-        queries, args.doc_type, args.modes, size=args.k,
-        api=None if app is not None else args.api, app=app, headers=headers,
-    )  # fmt: skip
+        queries,
+        args.doc_type,
+        args.modes,
+        size=args.k,
+        api=None if app is not None else args.api,
+        app=app,
+        headers=headers,
+    )
 
     results: dict[str, Any] = {}
     for mode, run in runs.items():

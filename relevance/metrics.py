@@ -52,8 +52,13 @@ def metric_names(k: int) -> list[str]:
 def _measure(name: str) -> Any:
     """'ndcg@10' -> ir_measures' nDCG@10, and so on."""
     base, _, cutoff = name.partition("@")
-    measures = {"ndcg": ir_measures.nDCG, "recall": ir_measures.R, "p": ir_measures.P,
-                "err": ir_measures.ERR, "mrr": ir_measures.RR}  # fmt: skip
+    measures = {
+        "ndcg": ir_measures.nDCG,
+        "recall": ir_measures.R,
+        "p": ir_measures.P,
+        "err": ir_measures.ERR,
+        "mrr": ir_measures.RR,
+    }
     if base not in measures or (base == "mrr") == bool(cutoff):
         raise ValueError(f"unknown metric {name!r}")
     measure = measures[base]

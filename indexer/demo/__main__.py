@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -82,14 +81,15 @@ def write_lines(records: Iterable[dict[str, Any]], fh: IO[str]) -> int:
 
 
 def write_file(records: Iterable[dict[str, Any]], out: Path) -> int:
-    """Write beside the target and rename, so readers never see a partial file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    """Write beside the target and rename, so readers never see a partial file. (Not
+    tempfile.mkstemp: its 0600 mode would survive the rename; open() honours the umask.)"""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             count = write_lines(records, fh)
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return count
 

@@ -1279,12 +1279,27 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def bio_words(rng: random.Random, person: Person, record: dict[str, Any]) -> dict[str, str]:
-    """Every word a template may use, drawn once per record."""
+class BioWords(dict[str, str]):
+    """The words templates use. Lists are joined into phrases ("a, b and c") only when a
+    chosen template asks for them: most are never needed, and joining is the costly part."""
+
+    def __init__(self, words: dict[str, str], joins: dict[str, tuple[Sequence[str], str]]):
+        super().__init__(words)
+        self.joins = joins
+
+    def __missing__(self, key: str) -> str:
+        items, conjunction = self.joins[key]
+        value = self[key] = join_words(items, conjunction)
+        return value
+
+
+def bio_words(rng: random.Random, person: Person, record: dict[str, Any]) -> BioWords:
+    """Every word a template may use. All random draws happen here, in a fixed order."""
     specialties: list[str] = record["specialties"]
     primary: str = record["credentials"][0]
     lay = [one(rng, LAY_WORDS[s]) for s in specialties[:3]]
     clin = [one(rng, CLINICAL_WORDS[s]) for s in specialties[:3]]
+    more = [one(rng, CLINICAL_WORDS[s]) for s in specialties[3:6]]
     address = record["address"]
     if address is None:
         where = one(rng, _WHERE_ONLINE)
@@ -1296,7 +1311,7 @@ def bio_words(rng: random.Random, person: Person, record: dict[str, Any]) -> dic
     approaches = [a for a in record["therapy_types"] if a != MED]
     glossed = next((a for a in approaches if a in _APPROACH_GLOSS), "")
     others = [_APPROACH_IN_PROSE.get(a, a) for a in approaches if a != glossed]
-    return {
+    words = {
         "name": record["name"],
         "first": person.first,
         "ref": f"Dr. {person.last}" if doctor else person.first,
@@ -1309,22 +1324,25 @@ def bio_words(rng: random.Random, person: Person, record: dict[str, Any]) -> dic
         "lay0": lay[0],
         "lay1": lay[1],
         "lay2": lay[2],
-        "lays": join_words(lay),
-        "lays_or": join_words(lay, "or"),
-        "lay01": join_words(lay[:2]),
-        "lay01_or": join_words(lay[:2], "or"),
         "clin0": clin[0],
         "clin2": clin[2],
-        "clins": join_words(clin),
-        "clin01": join_words(clin[:2]),
-        "clin12": join_words(clin[1:]),
-        "more": join_words([one(rng, CLINICAL_WORDS[s]) for s in specialties[3:6]]),
-        "approaches": join_words([_APPROACH_IN_PROSE.get(a, a) for a in approaches]),
         "gloss": _APPROACH_GLOSS.get(glossed, ""),
-        "others": join_words(others),
-        "ages": join_words([_AGE_WORDS[a] for a in record["ages_served"]]),
-        "languages": join_words(record["languages"]),
     }
+    joins: dict[str, tuple[Sequence[str], str]] = {
+        "lays": (lay, "and"),
+        "lays_or": (lay, "or"),
+        "lay01": (lay[:2], "and"),
+        "lay01_or": (lay[:2], "or"),
+        "clins": (clin, "and"),
+        "clin01": (clin[:2], "and"),
+        "clin12": (clin[1:], "and"),
+        "more": (more, "and"),
+        "approaches": ([_APPROACH_IN_PROSE.get(a, a) for a in approaches], "and"),
+        "others": (others, "and"),
+        "ages": ([_AGE_WORDS[a] for a in record["ages_served"]], "and"),
+        "languages": (record["languages"], "and"),
+    }
+    return BioWords(words, joins)
 
 
 def intro_templates(first_person: bool, record: dict[str, Any]) -> tuple[str, ...]:

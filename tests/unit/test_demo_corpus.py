@@ -14,6 +14,8 @@ from core.taxonomy import age_groups, canonical_specialties, fold, specialties
 from indexer.demo.__main__ import main
 from indexer.demo.passages import guide_passages_path, load_guide_passages
 from indexer.demo.providers import (
+    AGE_GROUPS,
+    CANONICAL_SPECIALTIES,
     CLINICAL_WORDS,
     DUPLICATE_SPECIALTY,
     FAULT_KINDS,
@@ -132,6 +134,12 @@ def test_specialties_are_skewed_like_a_real_directory(providers: list[dict]) -> 
     top = [name for name, _ in counts.most_common(6)]
     assert {"Anxiety", "Depression", "Trauma"} <= set(top)
     assert counts["Anxiety"] > 10 * counts["Schizoaffective"]
+
+
+def test_generator_vocabulary_is_the_project_taxonomy() -> None:
+    # mappings/specialties.json is the one taxonomy: the generator must follow it.
+    assert set(CANONICAL_SPECIALTIES) == set(specialties().canonical)
+    assert age_groups().canonical == AGE_GROUPS
 
 
 def test_every_canonical_specialty_has_lay_and_clinical_words() -> None:

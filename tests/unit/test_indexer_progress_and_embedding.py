@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+from itertools import pairwise
 
 from indexer.embed import mean_unit
 from indexer.embedding_text import OVERLAP_WORDS, WINDOW_WORDS, passage_text, provider_text, windows
@@ -53,7 +54,7 @@ def test_a_long_text_is_split_into_overlapping_windows_covering_every_word() -> 
     split = [p.split() for p in parts]
     assert all(len(p) <= WINDOW_WORDS for p in split)
     assert split[0][0] == "w0" and split[-1][-1] == "w399"
-    for before, after in zip(split, split[1:], strict=False):
+    for before, after in pairwise(split):
         assert before[-OVERLAP_WORDS:] == after[:OVERLAP_WORDS]
     assert len(parts) == 3
 

@@ -43,6 +43,13 @@ def test_builds_newer_than_the_live_one_are_kept_after_a_rollback() -> None:
     assert builds_to_prune([A, B, C, D], C) == [A]
 
 
+def test_an_unfinished_build_left_by_a_failed_run_is_never_kept_for_rollback() -> None:
+    # B was left half-built when the cluster went away; C is the rebuild after it
+    assert builds_to_prune([A, B, C], C, unfinished={B}) == [B]
+    # a build still being filled (newer than the live one) is left alone
+    assert builds_to_prune([A, B, C], B, unfinished={C}) == []
+
+
 def test_with_retry_retries_an_unreachable_cluster_with_the_delays_then_gives_up(
         monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
