@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         logging_setup.configure()
         if isinstance(model, LazyEmbedder):
             model.embed_query("warm up")  # load the model before the first request, not during it
+        await service.prototypes()
         yield
         await cluster.close()
 

@@ -1,36 +1,67 @@
 """One search function for every caller (page, services, analysts): interpret, embed, one
-`_msearch` round trip for all legs, fuse, shape."""
+`_msearch` round trip for all legs, rank, shape.
+
+`retrieve` does the I/O; `rank` is pure, so the analysts' sweep can re-rank saved legs
+under other tunings and measure exactly what users would get.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from core.embedder import Embedder
 from core.engines import EngineError, ndjson
 from core.settings import Settings
-from core.taxonomy import fold
 from search_api.cluster import Cluster
 from search_api.crisis import crisis_block, detect_crisis
-from search_api.fusion import Fused, add_boosts, linear, rrf
+from search_api.fusion import Fused
 from search_api.interpret import Interpretation, interpret
-from search_api.params import Fusion, Mode, SearchParams, SearchType
-from search_api.query_bodies import (
-    LegPlan,
-    passage_bm25,
-    passage_knn,
-    provider_bm25,
-    provider_filters,
-    provider_knn,
-)
+from search_api.params import Mode, SearchParams, SearchType
+from search_api.query_bodies import LegPlan, passage_bm25, passage_knn, provider_bm25, provider_filters, provider_knn
+from search_api.ranking import Hits, rank_passages, rank_providers, topic_votes
+from search_api.semantic import SpecialtyPrototypes, TopicLinks
 from search_api.shaping import passage_hit, provider_facets, provider_hit
 from search_api.tuning import DEFAULT_TUNING, Tuning
 
 
 class SearchFailed(RuntimeError):
     """The engine refused a query the API built (reported as 422 with its reason)."""
+
+
+@dataclass
+class Retrieval:
+    """Everything the engine returned for one request, before ranking."""
+
+    params: SearchParams
+    meaning: Interpretation
+    crisis: bool
+    filters: dict[str, Any]
+    applied: dict[str, str]
+    window: int
+    legs: dict[SearchType, dict[str, Hits]] = field(default_factory=dict)
+    totals: dict[SearchType, int] = field(default_factory=dict)
+    affinities: dict[str, float] = field(default_factory=dict)
+    guide_neighbours: Hits = field(default_factory=list)  # nearest guide answers, for topic feedback
+    topic_evidence: dict[str, float] = field(default_factory=dict)
+    took: dict[str, float] = field(default_factory=dict)
+
+    def sources(self, doc_type: SearchType) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for hits in self.legs.get(doc_type, {}).values():
+            for hit in hits:
+                found.setdefault(hit["_id"], hit["_source"])
+        return found
+
+    def highlights(self, doc_type: SearchType) -> dict[str, dict[str, list[str]]]:
+        found: dict[str, dict[str, list[str]]] = {}
+        for hits in self.legs.get(doc_type, {}).values():
+            for hit in hits:
+                if hit.get("highlight"):
+                    found.setdefault(hit["_id"], hit["highlight"])
+        return found
 
 
 def merged_filters(params: SearchParams, meaning: Interpretation) -> tuple[dict[str, Any], dict[str, str]]:
@@ -46,10 +77,14 @@ def merged_filters(params: SearchParams, meaning: Interpretation) -> tuple[dict[
                 filters[key] = value
                 applied[key] = "filter"
     elif any(getattr(meaning, k) for k in ("state", "city", "zip")):
-        applied["place"] = "ignored: explicit location filter given"
+        applied["place"] = "ignored: an explicit location filter was given"
     if meaning.remote and "remote" not in filters:
         filters["remote"] = True
         applied["remote"] = "filter"
+    for name in meaning.specialties:
+        applied[f"specialty:{name}"] = "boost"
+    for name in meaning.age_groups:
+        applied[f"age_group:{name}"] = "boost"
     return filters, applied
 
 
@@ -60,8 +95,26 @@ class SearchService:
         self.cluster = cluster
         self.embedder = embedder
         self.tuning = tuning
+        self._prototypes: SpecialtyPrototypes | None = None
+        self._topic_links: TopicLinks | None = None
         # a bounded queue for embedding work instead of unbounded threads
         self._embed_slots = asyncio.Semaphore(embed_concurrency)
+
+    async def prototypes(self) -> SpecialtyPrototypes:
+        if self._prototypes is None:
+            self._prototypes = await asyncio.to_thread(SpecialtyPrototypes.build, self.embedder)
+        return self._prototypes
+
+    async def topic_links(self) -> TopicLinks:
+        """Built from the topics the live guide index holds; rebuilt while it has none."""
+        if self._topic_links is None or not self._topic_links.weights:
+            body = {"size": 0, "aggs": {"topics": {"terms": {"field": "topics", "size": 500}}}}
+            found = await self.cluster.request("POST", f"/{self.settings.passages_alias}/_search", body)
+            topics = [b["key"] for b in found["aggregations"]["topics"]["buckets"]]
+            prototypes = await self.prototypes()
+            self._topic_links = await asyncio.to_thread(
+                TopicLinks.build, self.embedder, prototypes, topics, self.tuning.topic_link_floor)
+        return self._topic_links
 
     async def embed_query(self, text: str) -> list[float]:
         async with self._embed_slots:
@@ -69,21 +122,34 @@ class SearchService:
 
     async def search(self, params: SearchParams) -> dict[str, Any]:
         started = time.perf_counter()
+        retrieval = await self.retrieve(params)
+        t = time.perf_counter()
+        ranked = self.rank(retrieval)
+        retrieval.took["fusion"] = _ms(t)
+        retrieval.took["total"] = _ms(started)
+        return self.respond(retrieval, ranked)
+
+    # ------------------------------------------------------------ I/O: one round trip
+
+    async def retrieve(self, params: SearchParams) -> Retrieval:
         meaning = interpret(params.q) if params.interpret else Interpretation(expanded_query=params.q)
         # the safety net never depends on the analysts' `interpret` switch
         crisis = meaning.crisis if params.interpret else detect_crisis(params.q)
         filters, applied = merged_filters(params, meaning)
         window = max(params.window or self.tuning.window, params.from_ + params.size)
         num_candidates = max(params.num_candidates or self.tuning.num_candidates, window)
+        retrieval = Retrieval(params, meaning, crisis, filters, applied, window)
         types = [SearchType.PROVIDERS, SearchType.PASSAGES] if params.type is SearchType.ALL else [params.type]
         legs = {Mode.HYBRID: ("bm25", "vector"), Mode.BM25: ("bm25",), Mode.VECTOR: ("vector",)}[params.mode]
 
-        took: dict[str, float] = {}
         vector: list[float] = []
         if "vector" in legs:
             t = time.perf_counter()
             vector = await self.embed_query(params.q)
-            took["embedding"] = _ms(t)
+            retrieval.took["embedding"] = _ms(t)
+            if params.interpret and params.mode is Mode.HYBRID and SearchType.PROVIDERS in types:
+                prototypes = await self.prototypes()
+                retrieval.affinities = prototypes.affinities(vector, self.tuning.semantic_floor)
 
         engine = await self.cluster.engine()
         plans = {
@@ -101,105 +167,99 @@ class SearchService:
                 build = provider_knn if doc_type is SearchType.PROVIDERS else passage_knn
                 searches.append((doc_type, "vector", build(plan, engine.dialect, vector)))
 
+        wants_feedback = params.interpret and params.mode is Mode.HYBRID and SearchType.PROVIDERS in types
+        if wants_feedback and SearchType.PASSAGES not in types:
+            # the guide answers nearest the query tell what it is about (topic feedback)
+            feedback = LegPlan(params.q, [], self.tuning.topic_feedback_depth, num_candidates)
+            body = passage_knn(feedback, engine.dialect, vector)
+            body.pop("highlight")
+            body["_source"] = ["topics"]
+            searches.append((SearchType.PASSAGES, "feedback", body))
+
         t = time.perf_counter()
         lines: list[dict[str, Any]] = []
         for doc_type, _, body in searches:
             lines += [{"index": self.settings.alias_for(doc_type.value)}, body]
         answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
-        took["search"] = _ms(t)
-
-        t = time.perf_counter()
-        results: dict[str, dict[str, Any]] = {}
-        responses = answer.get("responses", [])
-        per_type: dict[SearchType, dict[str, dict[str, Any]]] = {}
-        for (doc_type, leg, _), response in zip(searches, responses, strict=True):
+        retrieval.took["search"] = _ms(t)
+        for (doc_type, leg, _), response in zip(searches, answer.get("responses", []), strict=True):
             if "error" in response:
                 raise SearchFailed(_reason(response["error"]))
-            per_type.setdefault(doc_type, {})[leg] = response
-        for doc_type in types:
-            results[doc_type.value] = self._shape(doc_type, per_type.get(doc_type, {}), params, meaning, filters)
-        took["fusion"] = _ms(t)
-        took["total"] = _ms(started)
+            if leg == "feedback":
+                retrieval.guide_neighbours = response["hits"]["hits"]
+                continue
+            retrieval.legs.setdefault(doc_type, {})[leg] = response["hits"]["hits"]
+            if leg == "bm25":
+                retrieval.totals[doc_type] = response["hits"]["total"]["value"]
+        if wants_feedback:
+            if not retrieval.guide_neighbours:
+                retrieval.guide_neighbours = retrieval.legs.get(SearchType.PASSAGES, {}).get("vector", [])
+            links = await self.topic_links()
+            votes = topic_votes(retrieval.guide_neighbours, self.tuning.topic_feedback_depth)
+            retrieval.topic_evidence = links.specialty_evidence(votes)
+        return retrieval
 
-        interpreted = {**asdict(meaning), "applied": applied}
+    # ------------------------------------------------------------ pure: rank and shape
+
+    def rank(self, retrieval: Retrieval, tuning: Tuning | None = None) -> dict[SearchType, list[Fused]]:
+        tuning = tuning or self.tuning
+        params = retrieval.params
+        fusion = (params.fusion.value if params.fusion else tuning.fusion)
+        rank_constant = params.rank_constant or tuning.rank_constant
+        hybrid = params.mode is Mode.HYBRID
+        ranked: dict[SearchType, list[Fused]] = {}
+        for doc_type, legs in retrieval.legs.items():
+            sources = retrieval.sources(doc_type)
+            if doc_type is SearchType.PROVIDERS:
+                weight = params.bm25_weight if params.bm25_weight is not None else tuning.provider_bm25_weight
+                ranked[doc_type] = rank_providers(
+                    legs, sources, retrieval.meaning.specialties, retrieval.meaning.age_groups,
+                    retrieval.affinities, hybrid, tuning, weight, retrieval.window, fusion, rank_constant,
+                    retrieval.topic_evidence)
+            else:
+                weight = params.bm25_weight if params.bm25_weight is not None else tuning.passage_bm25_weight
+                ranked[doc_type] = rank_passages(legs, sources, hybrid, tuning, weight, retrieval.window,
+                                                 fusion, rank_constant)
+        return ranked
+
+    def respond(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> dict[str, Any]:
+        params = retrieval.params
+        results: dict[str, Any] = {}
+        for doc_type, fused in ranked.items():
+            sources = retrieval.sources(doc_type)
+            highlights = retrieval.highlights(doc_type)
+            page = fused[params.from_ : params.from_ + params.size]
+            out: dict[str, Any] = {"total": len(fused)}
+            if doc_type in retrieval.totals:
+                out["total_text_matches"] = retrieval.totals[doc_type]
+            if doc_type is SearchType.PROVIDERS:
+                f = retrieval.filters
+                origin = (f["lat"], f["lon"]) if f.get("lat") is not None else None
+                out["hits"] = [provider_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain)
+                               for e in page]
+                out["facets"] = provider_facets([sources[e.doc_id] for e in fused])
+            else:
+                out["hits"] = [passage_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain)
+                               for e in page]
+            results[doc_type.value] = out
+        meaning = retrieval.meaning
+        interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": retrieval.applied}
         interpreted.pop("crisis", None)
         interpreted["matched_terms"] = [{"text": a, "meaning": b} for a, b in meaning.matched_terms]
+        if params.explain and retrieval.affinities:
+            interpreted["semantic_specialties"] = {k: round(v, 4) for k, v in
+                                                   sorted(retrieval.affinities.items(), key=lambda x: -x[1])[:5]}
+        if params.explain and retrieval.topic_evidence:
+            interpreted["guide_topic_specialties"] = {k: round(v, 4) for k, v in
+                                                      sorted(retrieval.topic_evidence.items(), key=lambda x: -x[1])[:5]}
         return {
             "query": params.q,
             "mode": params.mode.value,
             "interpreted": interpreted,
-            "crisis": crisis_block() if crisis else None,
+            "crisis": crisis_block() if retrieval.crisis else None,
             **results,
-            "took_ms": {k: round(v, 2) for k, v in took.items()},
+            "took_ms": {k: round(v, 2) for k, v in retrieval.took.items()},
         }
-
-    def _fuse(self, doc_type: SearchType, legs: dict[str, dict[str, Any]], params: SearchParams,
-              meaning: Interpretation, sources: dict[str, dict[str, Any]]) -> list[Fused]:
-        rankings = {leg: [(h["_id"], float(h["_score"] or 0.0)) for h in body["hits"]["hits"]]
-                    for leg, body in legs.items()}
-        window = max(params.window or self.tuning.window, params.from_ + params.size)
-        if len(rankings) == 1:
-            fused = linear(rankings, {next(iter(rankings)): 1.0}, window)
-            # a single leg keeps its engine order exactly
-            for entry in fused:
-                entry.score = next(iter(entry.legs.values())).score
-            return fused
-        fusion = params.fusion or Fusion(self.tuning.fusion)
-        default_w = self.tuning.provider_bm25_weight if doc_type is SearchType.PROVIDERS else self.tuning.passage_bm25_weight
-        w = params.bm25_weight if params.bm25_weight is not None else default_w
-        if fusion is Fusion.RRF:
-            fused = rrf(rankings, params.rank_constant or self.tuning.rank_constant, window)
-        else:
-            fused = linear(rankings, {"bm25": w, "vector": 1.0 - w}, window)
-        if doc_type is SearchType.PROVIDERS and params.mode is Mode.HYBRID:
-            fused = add_boosts(fused, self._provider_boosts(meaning, sources, fusion))
-        return fused
-
-    def _provider_boosts(self, meaning: Interpretation, sources: dict[str, dict[str, Any]],
-                         fusion: Fusion) -> dict[str, dict[str, float]]:
-        scale = 1.0 if fusion is Fusion.LINEAR else 1.0 / 60  # RRF scores are ~1/60
-        wanted = {fold(s) for s in meaning.specialties}
-        ages = set(meaning.age_groups)
-        specialty: dict[str, float] = {}
-        age: dict[str, float] = {}
-        quality: dict[str, float] = {}
-        for doc_id, source in sources.items():
-            if wanted:
-                primary = {fold(s) for s in source.get("primary_specialties", [])}
-                others = {fold(s) for s in source.get("specialties", [])}
-                if wanted & primary:
-                    specialty[doc_id] = self.tuning.specialty_primary_boost * scale
-                elif wanted & others:
-                    specialty[doc_id] = self.tuning.specialty_other_boost * scale
-            if ages and ages & set(source.get("ages_served", [])):
-                age[doc_id] = self.tuning.age_boost * scale
-            if source.get("bio_quality") not in (None, "ok"):
-                quality[doc_id] = -self.tuning.quality_penalty * scale
-        return {"specialty": specialty, "age": age, "quality": quality}
-
-    def _shape(self, doc_type: SearchType, legs: dict[str, dict[str, Any]], params: SearchParams,
-               meaning: Interpretation, filters: dict[str, Any]) -> dict[str, Any]:
-        sources: dict[str, dict[str, Any]] = {}
-        highlights: dict[str, dict[str, list[str]]] = {}
-        for body in legs.values():
-            for h in body["hits"]["hits"]:
-                sources.setdefault(h["_id"], h["_source"])
-                if h.get("highlight"):
-                    highlights.setdefault(h["_id"], h["highlight"])
-        fused = self._fuse(doc_type, legs, params, meaning, sources)
-        page = fused[params.from_ : params.from_ + params.size]
-        out: dict[str, Any] = {"total": len(fused)}
-        if "bm25" in legs:
-            out["total_text_matches"] = legs["bm25"]["hits"]["total"]["value"]
-        if doc_type is SearchType.PROVIDERS:
-            origin = (filters["lat"], filters["lon"]) if filters.get("lat") is not None else None
-            out["hits"] = [provider_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain)
-                           for e in page]
-            out["facets"] = provider_facets([sources[e.doc_id] for e in fused])
-        else:
-            out["hits"] = [passage_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain)
-                           for e in page]
-        return out
 
     async def get_document(self, doc_type: str, doc_id: str) -> dict[str, Any] | None:
         alias = self.settings.alias_for(doc_type)

@@ -1,5 +1,6 @@
-"""Ranking defaults, chosen by measurement on the development sets (see README, Relevance).
-Analysts override any of them per request."""
+"""Ranking defaults, chosen by measurement on the development sets (README: Relevance;
+`python -m relevance sweep` re-ranks saved legs to choose them). Analysts override the
+fusion parameters per request."""
 
 from __future__ import annotations
 
@@ -10,17 +11,28 @@ from dataclasses import dataclass
 class Tuning:
     fusion: str = "linear"
     provider_bm25_weight: float = 0.3
-    passage_bm25_weight: float = 0.2
+    passage_bm25_weight: float = 0.3
     rank_constant: int = 60
     window: int = 100
     num_candidates: int = 200
-    # added to the fused (0..1) score of a provider whose specialties match what the query
-    # was understood to be about: more when it is one of their first three
-    specialty_primary_boost: float = 0.25
+    # added to the fused (0..1) score of a provider whose specialties match a specialty the
+    # query names through the lay-term table: more when it is one of their first three
+    specialty_primary_boost: float = 0.5
     specialty_other_boost: float = 0.1
+    # the same from the query's semantic affinity to each specialty (cosine above a floor)
+    semantic_floor: float = 0.3
+    semantic_primary_weight: float = 0.5
+    semantic_other_weight: float = 0.2
     age_boost: float = 0.1
     # placeholder bios ("test test test") sink a little, they are not removed
     quality_penalty: float = 0.05
+    # providers whose specialties serve the topics of the guide answers nearest the query
+    topic_link_floor: float = 0.35
+    guide_topic_primary_weight: float = 2.0
+    guide_topic_other_weight: float = 0.0
+    # passages sharing the topics of the nearest answers rise
+    topic_feedback_depth: int = 10
+    topic_feedback_weight: float = 0.2
 
 
 DEFAULT_TUNING = Tuning()
