@@ -52,7 +52,7 @@ class SentenceTransformerEmbedder:
         )
         dims = get_dims()
         self.dims = int(dims) if dims else EMBEDDING_DIMS
-        self.max_seq_length = int(self._model.max_seq_length)
+        self.max_seq_length = int(self._model.max_seq_length or 256)
         self._batch_size = batch_size
         self._lock = threading.Lock()  # torch modules are not safe to call concurrently
 

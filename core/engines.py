@@ -122,9 +122,13 @@ def knn_body(
 # ---------------------------------------------------------------- discovery
 
 
+def basic_auth(settings: Settings) -> tuple[str, str] | None:
+    return (settings.es_username, settings.es_password or "") if settings.es_username else None
+
+
 def detect_dialect(settings: Settings) -> Dialect:
     """`GET /` on the cluster; EngineUnavailable if nothing answers."""
-    auth = (settings.es_username, settings.es_password) if settings.es_username else None
+    auth = basic_auth(settings)
     try:
         response = httpx.get(settings.es_url + "/", timeout=settings.es_timeout_s, auth=auth)
     except httpx.HTTPError as exc:
@@ -137,7 +141,7 @@ def detect_dialect(settings: Settings) -> Dialect:
 
 
 async def detect_dialect_async(settings: Settings) -> Dialect:
-    auth = (settings.es_username, settings.es_password) if settings.es_username else None
+    auth = basic_auth(settings)
     try:
         async with httpx.AsyncClient(timeout=settings.es_timeout_s, auth=auth) as client:
             response = await client.get(settings.es_url + "/")
@@ -226,9 +230,7 @@ class SyncEngine:
             # as its own request timeout
             path = req.path + _query_string(req.params)
             if self.dialect is Dialect.OPENSEARCH:
-                return self._client.transport.perform_request(
-                    req.method, path, body=req.body, headers=req.headers
-                )
+                return self._client.transport.perform_request(req.method, path, body=req.body, headers=req.headers)
             return _as_dict(self._client.perform_request(req.method, path, headers=req.headers, body=req.body))
         except Exception as exc:  # both clients: translate, never leak their types
             raise _translate(exc, self.settings.es_url) from exc
@@ -279,7 +281,7 @@ def _query_string(params: Mapping[str, Any] | None) -> str:
 
 
 def _make_client(settings: Settings, dialect: Dialect, *, asynchronous: bool) -> Any:
-    auth = (settings.es_username, settings.es_password) if settings.es_username else None
+    auth = basic_auth(settings)
     timeout = settings.es_timeout_s
     if dialect is Dialect.OPENSEARCH:
         import opensearchpy
@@ -287,10 +289,8 @@ def _make_client(settings: Settings, dialect: Dialect, *, asynchronous: bool) ->
         cls = opensearchpy.AsyncOpenSearch if asynchronous else opensearchpy.OpenSearch
         # no retries inside the client: callers decide (the API answers 503 at once,
         # the indexer retries with backoff)
-        return cls(hosts=[settings.es_url], http_auth=auth, timeout=timeout, max_retries=0,
-                   retry_on_timeout=False)
+        return cls(hosts=[settings.es_url], http_auth=auth, timeout=timeout, max_retries=0, retry_on_timeout=False)
     import elasticsearch
 
     es_cls = elasticsearch.AsyncElasticsearch if asynchronous else elasticsearch.Elasticsearch
-    return es_cls(settings.es_url, basic_auth=auth, request_timeout=timeout, max_retries=0,
-                  retry_on_timeout=False)
+    return es_cls(settings.es_url, basic_auth=auth, request_timeout=timeout, max_retries=0, retry_on_timeout=False)

@@ -30,17 +30,32 @@ _SYNONYM_KINDS: frozenset[Kind] = frozenset({"specialty", "age_group", "therapy_
 
 # --- normalisation ---------------------------------------------------------------------
 
-_CONTRACTIONS = ((re.compile(r"'ll\b"), " will"), (re.compile(r"'re\b"), " are"),
-                 (re.compile(r"'ve\b"), " have"), (re.compile(r"'d\b"), " would"))
+_CONTRACTIONS = (
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'d\b"), " would"),
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _LONG_RUNS = re.compile(r"([a-z])\1{2,}")  # "sleeeep" -> "sleep"; "soooo" -> "soo"
 # Spellings folded to one form so that tables list each wording once.
 _REWRITES = {
-    "cannot": "cant", "can not": "cant", "do not": "dont", "does not": "doesnt",
-    "did not": "didnt", "will not": "wont", "is not": "isnt", "i am": "im",
-    "wanna": "want to", "gonna": "going to", "any more": "anymore",
-    "my self": "myself", "her self": "herself", "him self": "himself",
-    "your self": "yourself", "them selves": "themselves",
+    "cannot": "cant",
+    "can not": "cant",
+    "do not": "dont",
+    "does not": "doesnt",
+    "did not": "didnt",
+    "will not": "wont",
+    "is not": "isnt",
+    "i am": "im",
+    "wanna": "want to",
+    "gonna": "going to",
+    "any more": "anymore",
+    "my self": "myself",
+    "her self": "herself",
+    "him self": "himself",
+    "your self": "yourself",
+    "them selves": "themselves",
 }
 _REWRITE_RE = re.compile(r"\b(" + "|".join(sorted(_REWRITES, key=len, reverse=True)) + r")\b")
 
@@ -155,7 +170,7 @@ class LayTable:
         found = []
         for i in range(len(tokens)):
             for n in range(1, min(self.max_words, len(tokens) - i) + 1):
-                key = tuple(tokens[i:i + n])
+                key = tuple(tokens[i : i + n])
                 if key not in self.prefixes:  # no phrase goes on like this
                     break
                 if key in self.phrases:
@@ -222,13 +237,18 @@ def _entries(data: dict[str, Any]) -> Iterable[tuple[str, Target]]:
         if not key.startswith("_") and key not in _SECTIONS:
             yield from ((p, ("specialty", key)) for p in [*phrases, *clinical_terms(key)])
     sections: tuple[tuple[str, Kind], ...] = (
-        ("age_groups", "age_group"), ("therapy_types", "therapy_type"), ("modality", "modality"))
+        ("age_groups", "age_group"),
+        ("therapy_types", "therapy_type"),
+        ("modality", "modality"),
+    )
     for section, kind in sections:
         for name, phrases in data[section].items():
             extra = clinical_terms(name) if kind != "modality" else []
             yield from ((p, (kind, name)) for p in [*phrases, *extra])
     vocabularies: tuple[tuple[taxonomy.Vocabulary, Kind], ...] = (
-        (taxonomy.specialties(), "specialty"), (taxonomy.age_groups(), "age_group"))
+        (taxonomy.specialties(), "specialty"),
+        (taxonomy.age_groups(), "age_group"),
+    )
     for vocab, kind in vocabularies:
         for spelling, canonical in vocab.by_key.items():
             if spelling not in _AMBIGUOUS_ALIASES:
@@ -261,8 +281,15 @@ def lay_table() -> LayTable:
 _RULE_TERM = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?: [a-z0-9]+(?:'[a-z]+)?)*")
 # The engine's standard tokenizer keeps "can't" whole, so a rule for "cant sleep" alone
 # would miss what most people type: rules are written with the apostrophe too.
-_APOSTROPHES = {"cant": "can't", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't",
-                "wont": "won't", "isnt": "isn't", "im": "i'm"}
+_APOSTROPHES = {
+    "cant": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "im": "i'm",
+}
 
 
 def synonym_rules() -> list[str]:

@@ -67,7 +67,7 @@ def external_url() -> str | None:
 
 def http_json(url: str, timeout: float = 2.0) -> dict | None:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return json.loads(response.read().decode())
     except (urllib.error.URLError, OSError, ValueError):
         return None
@@ -119,11 +119,17 @@ def java_binary() -> str:
     home = os.environ.get("JAVA_HOME")
     java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
     if not java or not Path(java).exists():
-        raise EngineFailure("Java 17+ is not installed: install OpenJDK 17 (e.g. apt-get install openjdk-17-jdk-headless) or set JAVA_HOME")
+        raise EngineFailure(
+            "Java 17+ is not installed: install OpenJDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
+            " or set JAVA_HOME"
+        )
     out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     match = re.search(r'version "(\d+)', out)
     if not match or int(match.group(1)) < 17:
-        raise EngineFailure(f"{java} is not Java 17 or newer ({out.splitlines()[0] if out else 'no version'}): set JAVA_HOME to a JDK 17+")
+        raise EngineFailure(
+            f"{java} is not Java 17 or newer ({out.splitlines()[0] if out else 'no version'}):"
+            " set JAVA_HOME to a JDK 17+"
+        )
     return java
 
 
@@ -136,7 +142,9 @@ def build_if_needed() -> None:
     if not mvn:
         raise EngineFailure("Maven is not installed: install it (e.g. apt-get install maven) and run make setup")
     print("building the embedded engine with Maven (first time only)…", flush=True)
-    result = subprocess.run([mvn, "-q", "-B", "-f", str(ROOT / "engine" / "pom.xml"), "package"], capture_output=True, text=True)
+    result = subprocess.run(
+        [mvn, "-q", "-B", "-f", str(ROOT / "engine" / "pom.xml"), "package"], capture_output=True, text=True
+    )
     if result.returncode != 0:
         tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
         raise EngineFailure("Maven could not build engine/ (is Maven Central reachable?): " + " | ".join(tail))
@@ -161,7 +169,9 @@ def up(mark: Path | None) -> int:
     url = external_url()
     if url:
         if http_json(url + "/") is None:
-            raise EngineFailure(f"ES_URL={url} does not answer: start that cluster, or unset ES_URL to use the embedded engine")
+            raise EngineFailure(
+                f"ES_URL={url} does not answer: start that cluster, or unset ES_URL to use the embedded engine"
+            )
         print(f"using the cluster at ES_URL={url} (the embedded engine is not started)")
         return 0
     with start_lock():
@@ -189,25 +199,42 @@ def up(mark: Path | None) -> int:
         if mark:
             mark.parent.mkdir(parents=True, exist_ok=True)
             mark.write_text(str(pid))
-        print(f"the embedded engine is up at {embedded_url()} (pid {pid}, green after {time.monotonic() - started:.1f} s)")
+        print(
+            f"the embedded engine is up at {embedded_url()} (pid {pid}, green after {time.monotonic() - started:.1f} s)"
+        )
         return 0
 
 
 def spawn(java: str) -> subprocess.Popen[bytes]:
     BASE.mkdir(parents=True, exist_ok=True)
     heap = os.environ.get("ES_HEAP", "1g")
-    classpath = os.pathsep.join([str(TARGET / "caresearch-engine.jar"), str(TARGET / "lib" / "*"), str(TARGET / "knn" / "*")])
+    classpath = os.pathsep.join(
+        [str(TARGET / "caresearch-engine.jar"), str(TARGET / "lib" / "*"), str(TARGET / "knn" / "*")]
+    )
     command = [
-        java, f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-Xss1m",
-        "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Dlog4j2.disable.jmx=true",
-        "-Dlog4j.shutdownHookEnabled=false", "-Dopensearch.set.netty.runtime.available.processors=false",
-        "-Dio.netty.allocator.numDirectArenas=0", f"-Djava.io.tmpdir={BASE / 'tmp'}",
-        "-cp", classpath, MAIN_CLASS, str(BASE), str(port()),
+        java,
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
+        "-XX:+UseG1GC",
+        "-Xss1m",
+        "-Djava.awt.headless=true",
+        "-Dfile.encoding=UTF-8",
+        "-Dlog4j2.disable.jmx=true",
+        "-Dlog4j.shutdownHookEnabled=false",
+        "-Dopensearch.set.netty.runtime.available.processors=false",
+        "-Dio.netty.allocator.numDirectArenas=0",
+        f"-Djava.io.tmpdir={BASE / 'tmp'}",
+        "-cp",
+        classpath,
+        MAIN_CLASS,
+        str(BASE),
+        str(port()),
     ]
     (BASE / "tmp").mkdir(parents=True, exist_ok=True)
     with open(LOG_FILE, "ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   cwd=ROOT, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT, start_new_session=True
+        )
     PID_FILE.write_text(f"{process.pid}\n")
     return process
 
@@ -223,7 +250,10 @@ def wait_until_green(pid: int, alive: Callable[[], bool]) -> None:
         if green(embedded_url()):
             return
         time.sleep(0.5)
-    raise EngineFailure(f"the engine did not turn green within {START_TIMEOUT_S:.0f} s (pid {pid} still running; see {LOG_FILE}; make es-down stops it)")
+    raise EngineFailure(
+        f"the engine did not turn green within {START_TIMEOUT_S:.0f} s"
+        f" (pid {pid} still running; see {LOG_FILE}; make es-down stops it)"
+    )
 
 
 def last_error() -> str:

@@ -48,16 +48,20 @@ class Context:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m indexer", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m indexer", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    for name, help_text in (("providers", "add or update provider records (JSON Lines or CSV)"),
-                            ("passages", "add or update guide passages (JSON Lines)"),
-                            ("pages", "split guide pages (text, Markdown, HTML) into passages and providers")):
+    for name, help_text in (
+        ("providers", "add or update provider records (JSON Lines or CSV)"),
+        ("passages", "add or update guide passages (JSON Lines)"),
+        ("pages", "split guide pages (text, Markdown, HTML) into passages and providers"),
+    ):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("paths", nargs="+", metavar="PATH")
-        cmd.add_argument("--allow-invalid", action="store_true",
-                         help="index the valid records even if some are rejected")
+        cmd.add_argument(
+            "--allow-invalid", action="store_true", help="index the valid records even if some are rejected"
+        )
     rebuild = sub.add_parser("rebuild", help="fresh versioned indices from exactly these sources, then one alias swap")
     rebuild.add_argument("--providers", nargs="+", default=[], metavar="PATH")
     rebuild.add_argument("--passages", nargs="+", default=[], metavar="PATH")
@@ -75,8 +79,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None,
-         embedder_factory: Callable[[], Embedder] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    embedder_factory: Callable[[], Embedder] | None = None,
+) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
         args = parser().parse_args(argv)
@@ -87,8 +95,13 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     except Exception as exc:
         print(f"error: bad environment: {exc}", file=err)
         return FAILED
-    ctx = Context(settings, out, err, embedder_factory or cache(lambda: LazyEmbedder(settings.embedding_model)),
-                  Path(os.environ.get("EMBEDDING_CACHE", PROJECT_ROOT / ".data" / "embedding-cache.sqlite")))
+    ctx = Context(
+        settings,
+        out,
+        err,
+        embedder_factory or cache(lambda: LazyEmbedder(settings.embedding_model)),
+        Path(os.environ.get("EMBEDDING_CACHE", PROJECT_ROOT / ".data" / "embedding-cache.sqlite")),
+    )
     try:
         return COMMANDS[args.command](ctx, args)
     except UsageError as exc:
@@ -118,10 +131,12 @@ def report_rejections(ctx: Context, loaded: Loaded) -> None:
 def summary(ctx: Context, results: list[WriteResult], rejected: int) -> None:
     for r in results:
         rate = r.indexed / r.seconds if r.seconds else 0.0
-        print(f"{r.doc_type}: indexed {r.indexed}, rejected {rejected if r is results[0] else 0}"
-              f"{', failed ' + str(len(r.failures)) if r.failures else ''}; "
-              f"embedded {r.stats.embedded}, reused {r.stats.reused}; {r.seconds:.1f} s ({rate:,.0f} docs/s)",
-              file=ctx.out)
+        print(
+            f"{r.doc_type}: indexed {r.indexed}, rejected {rejected if r is results[0] else 0}"
+            f"{', failed ' + str(len(r.failures)) if r.failures else ''}; "
+            f"embedded {r.stats.embedded}, reused {r.stats.reused}; {r.seconds:.1f} s ({rate:,.0f} docs/s)",
+            file=ctx.out,
+        )
     if not results:
         print(f"nothing indexed; rejected {rejected}", file=ctx.out)
 
@@ -131,8 +146,11 @@ def cmd_upsert(ctx: Context, args: argparse.Namespace) -> int:
     loaded = load(**{kind: args.paths})
     report_rejections(ctx, loaded)
     if loaded.rejections and not args.allow_invalid:
-        print(f"{len(loaded.rejections)} record(s) rejected: nothing was written (use --allow-invalid "
-              "to index the valid ones)", file=ctx.err)
+        print(
+            f"{len(loaded.rejections)} record(s) rejected: nothing was written (use --allow-invalid "
+            "to index the valid ones)",
+            file=ctx.err,
+        )
         return REJECTED
     store = ctx.store()
     results = []
@@ -270,8 +288,11 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     for doc_type in DOC_TYPES:
         live = store.live_index(doc_type)
         count = store.count(live) if live else 0
-        print(f"{ctx.settings.alias_for(doc_type)} -> {live or '(none)'} ({count} documents); "
-              f"builds: {', '.join(store.builds(doc_type)) or '(none)'}", file=ctx.out)
+        print(
+            f"{ctx.settings.alias_for(doc_type)} -> {live or '(none)'} ({count} documents); "
+            f"builds: {', '.join(store.builds(doc_type)) or '(none)'}",
+            file=ctx.out,
+        )
     return OK
 
 
@@ -282,8 +303,10 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     if args.if_empty:
         counts = {t: (store.count(live) if (live := store.live_index(t)) else 0) for t in DOC_TYPES}
         if all(counts.values()):
-            print(f"demo corpus already loaded ({counts['providers']} providers, {counts['passages']} passages)",
-                  file=ctx.out)
+            print(
+                f"demo corpus already loaded ({counts['providers']} providers, {counts['passages']} passages)",
+                file=ctx.out,
+            )
             return OK
     sources = demo_sources(args.providers, ctx.cache_path.parent / "demo")
     loaded = load(sources.providers, sources.passages, sources.pages)

@@ -33,8 +33,10 @@ class Loaded:
         target = self.providers if item.path and _is_provider(item) else self.passages
         previous = target.get(item.record.id)
         if previous is not None:
-            self.notes.append(f"{item.path}:{item.line}: id {item.record.id!r} was already read at "
-                              f"{previous.path}:{previous.line}; the later record wins")
+            self.notes.append(
+                f"{item.path}:{item.line}: id {item.record.id!r} was already read at "
+                f"{previous.path}:{previous.line}; the later record wins"
+            )
         target[item.record.id] = item
 
 

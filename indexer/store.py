@@ -20,8 +20,11 @@ T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def with_retry(action: Callable[[], T], delays: Iterable[float] | None = None,
-               on_retry: Callable[[float, Exception], None] | None = None) -> T:
+def with_retry(
+    action: Callable[[], T],
+    delays: Iterable[float] | None = None,
+    on_retry: Callable[[float, Exception], None] | None = None,
+) -> T:
     """Run `action`, retrying with backoff while the cluster is unreachable; re-raise after.
     `delays` defaults to RETRY_DELAYS_S as it is when called (not when this was defined)."""
     for delay in RETRY_DELAYS_S if delays is None else delays:
@@ -59,8 +62,9 @@ def builds_to_prune(builds: list[str], live: str | None, unfinished: Collection[
 
 
 class IndexStore:
-    def __init__(self, engine: SyncEngine, settings: Settings,
-                 on_retry: Callable[[float, Exception], None] | None = None) -> None:
+    def __init__(
+        self, engine: SyncEngine, settings: Settings, on_retry: Callable[[float, Exception], None] | None = None
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self._on_retry = on_retry
@@ -88,8 +92,9 @@ class IndexStore:
     def unfinished_builds(self, doc_type: str) -> set[str]:
         """Builds created for a rebuild and never verified (a failed run could not remove them)."""
         found = self._call("GET", f"/{self.settings.alias_for(doc_type)}-v*/_mapping")
-        return {name for name, body in (found or {}).items()
-                if body.get("mappings", {}).get("_meta", {}).get("building")}
+        return {
+            name for name, body in (found or {}).items() if body.get("mappings", {}).get("_meta", {}).get("building")
+        }
 
     def count(self, index: str) -> int:
         return int(self._call("GET", f"/{index}/_count")["count"])
@@ -161,8 +166,12 @@ class IndexStore:
 
     def bulk_delete(self, index: str, ids: list[str], *, refresh: bool = True) -> tuple[list[str], list[str]]:
         """(deleted ids, ids that were not there)."""
-        response = self._call("POST", "/_bulk", ndjson({"delete": {"_index": index, "_id": i}} for i in ids),
-                              {"refresh": "true"} if refresh else None)
+        response = self._call(
+            "POST",
+            "/_bulk",
+            ndjson({"delete": {"_index": index, "_id": i}} for i in ids),
+            {"refresh": "true"} if refresh else None,
+        )
         deleted: list[str] = []
         missing: list[str] = []
         for item in response["items"]:

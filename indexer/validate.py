@@ -38,7 +38,9 @@ def describe(exc: ValidationError, data: dict) -> str:
         if error["type"] == "missing":
             message = "is required"
         elif error["type"] == "string_too_long":
-            message = f"is too long ({len(str(error.get('input', '')))} characters; at most {error['ctx']['max_length']})"
+            message = (
+                f"is too long ({len(str(error.get('input', '')))} characters; at most {error['ctx']['max_length']})"
+            )
         parts.append(f"{where} {message}")
     more = len(exc.errors()) - 5
     if more > 0:

@@ -10,13 +10,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Path as PathParam, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
 from core.embedder import Embedder, LazyEmbedder
 from core.engines import ndjson
 from core.settings import PROJECT_ROOT, Settings
 from search_api import errors, logging_setup
+from search_api.access import AccessPolicy, presented_key
 from search_api.cluster import Cluster
 from search_api.crisis import detect_crisis
 from search_api.params import SearchParams
@@ -33,6 +35,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     model = embedder or LazyEmbedder(settings.embedding_model)
     cluster = Cluster(settings)
     service = SearchService(settings, cluster, model)
+    policy = AccessPolicy.from_settings(settings)
+
+    def require(scope: str) -> Callable[..., None]:
+        def check(authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+                  x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+            refusal = policy.check(presented_key(authorization, x_api_key), scope)
+            if refusal:
+                raise HTTPException(status_code=refusal[0], detail=refusal[1])
+
+        return check
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,40 +77,70 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         response.headers["X-Request-ID"] = rid
         q = request.query_params.get("q")
         fields = logging_setup.query_fields(q, detect_crisis(q)) if q else {}
-        log.info("request", extra={"event": "request", "method": request.method, "path": request.url.path,
-                                   "status": response.status_code, "ms": round((time.perf_counter() - started) * 1000, 1),
-                                   **fields})
+        log.info(
+            "request",
+            extra={
+                "event": "request",
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                **fields,
+            },
+        )
         return response
 
-    @app.get("/v1/search", tags=["search"], summary="Search providers and guide answers")
+    @app.get("/v1/search", tags=["search"], summary="Search providers and guide answers",
+             dependencies=[Depends(require("search"))])
     async def search_get(params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
         return await service.search(params)
 
-    @app.post("/v1/search", tags=["search"], summary="Search (parameters in a JSON body)")
+    @app.post("/v1/search", tags=["search"], summary="Search (parameters in a JSON body)",
+              dependencies=[Depends(require("search"))])
     async def search_post(params: SearchParams) -> dict[str, Any]:
         return await service.search(params)
 
-    @app.get("/v1/suggest", tags=["search"], summary="Typeahead: specialties, provider names, guide questions")
+    @app.get("/v1/suggest", tags=["search"], summary="Typeahead: specialties, provider names, guide questions",
+             dependencies=[Depends(require("suggest"))])
     async def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> dict[str, Any]:
         started = time.perf_counter()
-        lines = [{"index": settings.providers_alias}, name_body(q), {"index": settings.passages_alias}, question_body(q)]
+        lines = [
+            {"index": settings.providers_alias},
+            name_body(q),
+            {"index": settings.passages_alias},
+            question_body(q),
+        ]
         answer = await cluster.request("POST", "/_msearch", ndjson(lines))
         names, questions = (r.get("hits", {}).get("hits", []) for r in answer["responses"])
         return {
             "query": q,
             "specialties": [{"text": s} for s in suggest_specialties(q)],
-            "providers": [{"id": h["_source"]["id"], "text": h["_source"]["name"],
-                           "city": h["_source"].get("city"), "state": h["_source"].get("state")} for h in names],
-            "questions": [{"id": h["_source"]["id"], "text": h["_source"]["title"], "guide": h["_source"].get("guide"),
-                           "url": h["_source"].get("url")} for h in questions],
+            "providers": [
+                {
+                    "id": h["_source"]["id"],
+                    "text": h["_source"]["name"],
+                    "city": h["_source"].get("city"),
+                    "state": h["_source"].get("state"),
+                }
+                for h in names
+            ],
+            "questions": [
+                {
+                    "id": h["_source"]["id"],
+                    "text": h["_source"]["title"],
+                    "guide": h["_source"].get("guide"),
+                    "url": h["_source"].get("url"),
+                }
+                for h in questions
+            ],
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
 
-    @app.get("/v1/providers/{doc_id}", tags=["documents"])
+    @app.get("/v1/providers/{doc_id}", tags=["documents"], dependencies=[Depends(require("documents"))])
     async def get_provider(doc_id: DocId) -> dict[str, Any]:
         return await _document(service, "providers", doc_id)
 
-    @app.get("/v1/passages/{doc_id}", tags=["documents"])
+    @app.get("/v1/passages/{doc_id}", tags=["documents"], dependencies=[Depends(require("documents"))])
     async def get_passage(doc_id: DocId) -> dict[str, Any]:
         return await _document(service, "passages", doc_id)
 
@@ -111,15 +153,15 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         ready, details = await cluster.readiness()
         status = 200 if ready else 503
         headers = None if ready else {"Retry-After": str(errors.RETRY_AFTER_S)}
-        return JSONResponse({"status": "ready" if ready else "not_ready", **details}, status_code=status, headers=headers)
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", **details}, status_code=status, headers=headers
+        )
 
     _mount_web(app)
     return app
 
 
 async def _document(service: SearchService, doc_type: str, doc_id: str) -> dict[str, Any]:
-    from fastapi import HTTPException
-
     found = await service.get_document(doc_type, doc_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no {doc_type[:-1]} with id {doc_id!r}")
@@ -145,7 +187,10 @@ def _mount_web(app: FastAPI) -> None:
         path = WEB_DIR / f"{name}.html"
 
         async def serve(path: Path = path) -> Response:
-            return FileResponse(path) if path.exists() else JSONResponse({"error": {"code": "not_found",
-                                                                                  "message": "not built"}}, 404)
+            return (
+                FileResponse(path)
+                if path.exists()
+                else JSONResponse({"error": {"code": "not_found", "message": "not built"}}, 404)
+            )
 
         app.add_api_route(f"/{name}", serve, include_in_schema=False)

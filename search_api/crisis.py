@@ -23,8 +23,8 @@ import json
 import re
 from functools import cache, lru_cache
 
-from core.settings import MAPPINGS_DIR
 from core.lay_terms import edit_distance, normalize, typo_budget
+from core.settings import MAPPINGS_DIR
 
 # Words that alone signal risk: suicide in any form, overdoses, the internet's euphemisms
 # and abbreviations for suicide ("kms" kill myself, "kys" kill yourself, "ctb" catch the bus).

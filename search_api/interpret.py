@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.geo import STATES
-from search_api.crisis import detect_crisis
 from core.lay_terms import Match, Target, clinical_terms, lay_table, normalize
+from search_api.crisis import detect_crisis
 
 
 @dataclass(frozen=True)

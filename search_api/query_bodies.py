@@ -6,6 +6,7 @@ Both legs get exactly the same filters; on the kNN leg they go inside the kNN cl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +56,7 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
         clauses.append({"term": {"telehealth": f["telehealth"]}})
     if f.get("accepting") is not None:
         clauses.append({"term": {"accepting_new_clients": f["accepting"]}})
-    lists = {
+    lists: dict[str, tuple[str, Callable[[str], str]]] = {
         "specialty": ("specialties.keyword", specialties().canonicalize),
         "credential": ("credentials.keyword", str.strip),
         "language": ("languages", str.strip),

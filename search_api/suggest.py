@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from core.taxonomy import fold, specialties
 from core.lay_terms import edit_distance, lay_table
+from core.taxonomy import fold, specialties
 
 MAX_PER_KIND = 5
 

@@ -41,7 +41,7 @@ def read_provider_csv(path: str | Path) -> Iterator[RawRecord | ReadError]:
                 continue
             seen_any = True
             if None in row:
-                yield ReadError(name, line, f"{len(row[None])} more value(s) than header columns")  # type: ignore[index]
+                yield ReadError(name, line, f"{len(row[None])} more value(s) than header columns")
                 continue
             yield RawRecord(name, line, "provider", row_to_record(row))
     except csv.Error as exc:

@@ -36,7 +36,9 @@ def create_index(cluster: SyncEngine, name: str) -> None:
         "PUT",
         f"/{name}",
         {
-            "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0, **vector_index_settings(cluster.dialect)}},
+            "settings": {
+                "index": {"number_of_shards": 1, "number_of_replicas": 0, **vector_index_settings(cluster.dialect)}
+            },
             "mappings": {
                 "properties": {
                     "specialty": {"type": "keyword"},
@@ -69,7 +71,7 @@ def test_filtered_knn_finds_the_semantically_closest_document_within_the_filter(
     vector = real_embedder.embed_query("my teen keeps hurting herself")
     body = {"size": 3, **knn_body(cluster.dialect, "embedding", vector, 3, 50, [{"term": {"state": "CA"}}])}
     hits = cluster.request("POST", f"/{small_index}/_search", body)["hits"]["hits"]
-    assert [h["_id"] for h in hits][0] == "1"
+    assert hits[0]["_id"] == "1"
     assert {h["_source"]["state"] for h in hits} == {"CA"}
 
 
@@ -103,8 +105,10 @@ def test_vectors_are_indexed_as_an_hnsw_graph(cluster: SyncEngine, small_index: 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(bool(os.environ.get("ES_URL")) and "127.0.0.1" not in os.environ.get("ES_URL", ""),
-                    reason="restarts only the embedded engine, not a cluster given by ES_URL")
+@pytest.mark.skipif(
+    bool(os.environ.get("ES_URL")) and "127.0.0.1" not in os.environ.get("ES_URL", ""),
+    reason="restarts only the embedded engine, not a cluster given by ES_URL",
+)
 def test_the_embedded_engine_restarts_with_its_data_intact(cluster: SyncEngine, small_index: str) -> None:
     manage = [sys.executable, str(ROOT / "engine" / "manage.py")]
     if subprocess.run([*manage, "status"], capture_output=True).returncode != 0:
@@ -115,7 +119,9 @@ def test_the_embedded_engine_restarts_with_its_data_intact(cluster: SyncEngine, 
     assert started.returncode == 0, started.stderr
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        health = cluster.request("GET", f"/_cluster/health/{small_index}", params={"wait_for_status": "green", "timeout": "5s"})
+        health = cluster.request(
+            "GET", f"/_cluster/health/{small_index}", params={"wait_for_status": "green", "timeout": "5s"}
+        )
         if health["status"] == "green":
             break
     assert cluster.request("GET", f"/{small_index}/_count")["count"] == before == len(DOCS)

@@ -9,9 +9,9 @@ import timeit
 import pytest
 
 from core import taxonomy
+from core.lay_terms import edit_distance, lay_table, normalize, raw_table, synonym_rules
 from core.settings import MAPPINGS_DIR
 from search_api.interpret import age_group_for, find_place, interpret
-from core.lay_terms import edit_distance, lay_table, normalize, raw_table, synonym_rules
 
 ADOLESCENTS = "Adolescents (13-17)"
 CHILDREN = "Children (6-12)"
