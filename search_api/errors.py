@@ -27,6 +27,8 @@ def describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str
     details = []
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path")]
+        if error.get("type") == "json_invalid":  # its loc is ("body", character offset): name the body
+            loc = ["body"]
         details.append({"parameter": ".".join(loc) or "request", "problem": error.get("msg", "invalid")})
     message = "; ".join(f"{d['parameter']}: {d['problem']}" for d in details[:5]) or "invalid request"
     return message, details
@@ -42,6 +44,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. JSON nested too deep): bad input
+            return error_response(422, "invalid_parameter", f"body: {exc.detail}",
+                                  details=[{"parameter": "body", "problem": str(exc.detail)}])
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                 429: "rate_limited"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))

@@ -184,7 +184,7 @@ def _place_terms(query: str, place: Place) -> list[tuple[str, str]]:
 # --- ages -------------------------------------------------------------------------------------
 
 _AGE = re.compile(
-    r"\b(\d{1,3})\s*(?:years?|yrs?)\s*old\b|\b(\d{1,3})\s*yo\b|\b(?:age|aged|ages)\s+(\d{1,3})\b"
+    r"\b(\d{1,3})\s*(?:years?|yrs?)\s*olds?\b|\b(\d{1,3})\s*yo\b|\b(?:age|aged|ages)\s+(\d{1,3})\b"
     r"|\b(?:who\s+is|whos)\s+(\d{1,3})\b|\bin\s+(?:my|his|her|their)\s+(\d)0s\b"
 )
 

@@ -18,8 +18,9 @@ def rankings_of(legs: Mapping[str, Hits]) -> dict[str, list[tuple[str, float]]]:
     return {leg: [(h["_id"], float(h["_score"] or 0.0)) for h in hits] for leg, hits in legs.items()}
 
 
-def fuse(legs: Mapping[str, Hits], bm25_weight: float, tuning: Tuning, window: int,
-         fusion: str, rank_constant: int) -> list[Fused]:
+def fuse(
+    legs: Mapping[str, Hits], bm25_weight: float, tuning: Tuning, window: int, fusion: str, rank_constant: int
+) -> list[Fused]:
     rankings = rankings_of(legs)
     if len(rankings) == 1:
         leg = next(iter(rankings))
@@ -32,23 +33,32 @@ def fuse(legs: Mapping[str, Hits], bm25_weight: float, tuning: Tuning, window: i
     return linear(rankings, {"bm25": bm25_weight, "vector": 1.0 - bm25_weight}, window)
 
 
-def provider_boosts(sources: Mapping[str, Mapping[str, Any]], specialties: list[str], ages: list[str],
-                    affinities: Mapping[str, float], tuning: Tuning, scale: float = 1.0,
-                    topic_evidence: Mapping[str, float] | None = None) -> dict[str, dict[str, float]]:
+def provider_boosts(
+    sources: Mapping[str, Mapping[str, Any]],
+    specialties: list[str],
+    ages: list[str],
+    affinities: Mapping[str, float],
+    tuning: Tuning,
+    scale: float = 1.0,
+    topic_evidence: Mapping[str, float] | None = None,
+    therapy_types: list[str] | None = None,
+) -> dict[str, dict[str, float]]:
     """Per-document boosts: the specialty the query names (lay-term table), the specialties
     it is semantically about, the ages it names, and a small penalty for placeholder bios."""
     wanted = {fold(s) for s in specialties}
     semantic = {fold(k): v for k, v in affinities.items()}
     evidence = {fold(k): v for k, v in (topic_evidence or {}).items()}
     ages_wanted = set(ages)
+    approaches_wanted = {fold(t) for t in therapy_types or []}
     guide: dict[str, float] = {}
+    approach: dict[str, float] = {}
     named: dict[str, float] = {}
     meant: dict[str, float] = {}
     age: dict[str, float] = {}
     quality: dict[str, float] = {}
     for doc_id, source in sources.items():
         primary = [fold(s) for s in source.get("primary_specialties", [])]
-        others = [fold(s) for s in source.get("specialties", [])][len(primary):]
+        others = [fold(s) for s in source.get("specialties", [])][len(primary) :]
         if wanted:
             if wanted.intersection(primary):
                 named[doc_id] = tuning.specialty_primary_boost * scale
@@ -68,9 +78,18 @@ def provider_boosts(sources: Mapping[str, Mapping[str, Any]], specialties: list[
                 guide[doc_id] = value * scale
         if ages_wanted and ages_wanted.intersection(source.get("ages_served", [])):
             age[doc_id] = tuning.age_boost * scale
+        if approaches_wanted and approaches_wanted.intersection(fold(t) for t in source.get("therapy_types", [])):
+            approach[doc_id] = tuning.therapy_type_boost * scale
         if source.get("bio_quality") not in (None, "ok"):
             quality[doc_id] = -tuning.quality_penalty * scale
-    return {"specialty": named, "semantic_specialty": meant, "guide_topics": guide, "age": age, "quality": quality}
+    return {
+        "specialty": named,
+        "semantic_specialty": meant,
+        "guide_topics": guide,
+        "age": age,
+        "approach": approach,
+        "quality": quality,
+    }
 
 
 def topic_votes(vector_hits: Hits, depth: int) -> dict[str, float]:
@@ -85,8 +104,9 @@ def topic_votes(vector_hits: Hits, depth: int) -> dict[str, float]:
     return {topic: n / len(top) for topic, n in counts.items()}
 
 
-def passage_boosts(sources: Mapping[str, Mapping[str, Any]], votes: Mapping[str, float],
-                   tuning: Tuning, scale: float = 1.0) -> dict[str, dict[str, float]]:
+def passage_boosts(
+    sources: Mapping[str, Mapping[str, Any]], votes: Mapping[str, float], tuning: Tuning, scale: float = 1.0
+) -> dict[str, dict[str, float]]:
     topic: dict[str, float] = {}
     for doc_id, source in sources.items():
         best = max((votes.get(t, 0.0) for t in source.get("topics", [])), default=0.0)
@@ -95,19 +115,40 @@ def passage_boosts(sources: Mapping[str, Mapping[str, Any]], votes: Mapping[str,
     return {"topic_feedback": topic}
 
 
-def rank_providers(legs: Mapping[str, Hits], sources: Mapping[str, Mapping[str, Any]], specialties: list[str],
-                   ages: list[str], affinities: Mapping[str, float], hybrid: bool, tuning: Tuning,
-                   bm25_weight: float, window: int, fusion: str, rank_constant: int,
-                   topic_evidence: Mapping[str, float] | None = None) -> list[Fused]:
+def rank_providers(
+    legs: Mapping[str, Hits],
+    sources: Mapping[str, Mapping[str, Any]],
+    specialties: list[str],
+    ages: list[str],
+    affinities: Mapping[str, float],
+    hybrid: bool,
+    tuning: Tuning,
+    bm25_weight: float,
+    window: int,
+    fusion: str,
+    rank_constant: int,
+    topic_evidence: Mapping[str, float] | None = None,
+    therapy_types: list[str] | None = None,
+) -> list[Fused]:
     fused = fuse(legs, bm25_weight, tuning, window, fusion, rank_constant)
     if not hybrid:
         return fused
     scale = 1.0 if fusion == "linear" else 1.0 / rank_constant
-    return add_boosts(fused, provider_boosts(sources, specialties, ages, affinities, tuning, scale, topic_evidence))
+    return add_boosts(
+        fused, provider_boosts(sources, specialties, ages, affinities, tuning, scale, topic_evidence, therapy_types)
+    )
 
 
-def rank_passages(legs: Mapping[str, Hits], sources: Mapping[str, Mapping[str, Any]], hybrid: bool,
-                  tuning: Tuning, bm25_weight: float, window: int, fusion: str, rank_constant: int) -> list[Fused]:
+def rank_passages(
+    legs: Mapping[str, Hits],
+    sources: Mapping[str, Mapping[str, Any]],
+    hybrid: bool,
+    tuning: Tuning,
+    bm25_weight: float,
+    window: int,
+    fusion: str,
+    rank_constant: int,
+) -> list[Fused]:
     fused = fuse(legs, bm25_weight, tuning, window, fusion, rank_constant)
     if not hybrid or "vector" not in legs:
         return fused

@@ -184,6 +184,8 @@ class SearchService:
         retrieval.took["search"] = _ms(t)
         for (doc_type, leg, _), response in zip(searches, answer.get("responses", []), strict=True):
             if "error" in response:
+                if response.get("status") == 404:  # no such index: not the caller's fault (503 index_missing)
+                    raise EngineError(404, response["error"])
                 raise SearchFailed(_reason(response["error"]))
             if leg == "feedback":
                 retrieval.guide_neighbours = response["hits"]["hits"]
@@ -215,7 +217,7 @@ class SearchService:
                 ranked[doc_type] = rank_providers(
                     legs, sources, retrieval.meaning.specialties, retrieval.meaning.age_groups,
                     retrieval.affinities, hybrid, tuning, weight, retrieval.window, fusion, rank_constant,
-                    retrieval.topic_evidence)
+                    retrieval.topic_evidence, retrieval.meaning.therapy_types)
             else:
                 weight = params.bm25_weight if params.bm25_weight is not None else tuning.passage_bm25_weight
                 ranked[doc_type] = rank_passages(legs, sources, hybrid, tuning, weight, retrieval.window,

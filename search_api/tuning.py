@@ -23,9 +23,12 @@ class Tuning:
     semantic_floor: float = 0.3
     semantic_primary_weight: float = 0.5
     semantic_other_weight: float = 0.2
-    age_boost: float = 0.1
-    # placeholder bios ("test test test") sink a little, they are not removed
-    quality_penalty: float = 0.05
+    # the ages the query names ("my teen") and the approaches it names ("DBT")
+    age_boost: float = 0.3
+    therapy_type_boost: float = 0.2
+    # placeholder bios ("test test test") sink: such a profile tells a person nothing, and with
+    # only its specialties to embed it would otherwise sit first on the vector leg
+    quality_penalty: float = 0.4
     # providers whose specialties serve the topics of the guide answers nearest the query
     topic_link_floor: float = 0.35
     guide_topic_primary_weight: float = 2.0
