@@ -20,7 +20,7 @@ def test_rrf_sums_reciprocal_ranks_over_the_legs() -> None:
     scores = {f.doc_id: f.score for f in fused}
     assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
     assert scores["a"] == pytest.approx(1 / 61)
-    assert [f.doc_id for f in fused][0] == "b"
+    assert fused[0].doc_id == "b"
 
 
 def test_rrf_only_counts_the_window() -> None:
