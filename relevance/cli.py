@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from relevance import devsets
+from relevance import sweep as sweep_module
 from relevance.errors import RelevanceError
 from relevance.judgments import Qrels, Queries, read_qrels, read_queries, write_qrels
 from relevance.metrics import (
@@ -152,6 +153,24 @@ def parser() -> argparse.ArgumentParser:
         "--data", type=Path, default=Path("../shared/data"), help="the shared data directory (default ../shared/data)"
     )
     ds.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    sw = sub.add_parser(
+        "sweep",
+        help="re-rank saved hybrid legs under a grid of tunings (in-process, against ES_URL)",
+        description=sweep_module.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sw.add_argument("--queries", type=Path, required=True, metavar="Q")
+    sw.add_argument("--qrels", type=Path, required=True, metavar="QRELS")
+    sw.add_argument("--type", required=True, choices=DOC_TYPES, dest="doc_type")
+    sw.add_argument(
+        "--grid",
+        required=True,
+        help="search_api.tuning.Tuning fields and values, "
+        "e.g. 'passage_bm25_weight=0.2,0.3;topic_feedback_weight=0,0.2'",
+    )
+    sw.add_argument("--json", type=Path, metavar="OUT", dest="out", help="every point with its scores")
+    sw.add_argument("--top", type=int, default=15, help="rows to print (best on half A first)")
 
     cv = sub.add_parser("convert", help="rewrite judgments in another format (by suffix)")
     cv.add_argument("source", type=Path, metavar="IN")
@@ -361,6 +380,34 @@ def run_convert(args: argparse.Namespace, out: TextIO) -> int:
     return OK
 
 
+def run_sweep_command(args: argparse.Namespace, out: TextIO) -> int:
+    import asyncio
+
+    try:
+        space = sweep_module.parse_grid(args.grid)
+    except ValueError as exc:
+        raise RelevanceError(f"--grid: {exc}") from exc
+    queries = read_queries(args.queries)
+    qrels = read_qrels(args.qrels, queries, str(args.queries))
+    judged = judged_subset(queries, qrels)
+    rows, baseline = asyncio.run(sweep_module.run_sweep(judged, qrels, args.doc_type, space))
+    print(sweep_module.format_rows(rows, baseline, args.top), file=out)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "baseline": baseline,
+            "points": [{"point": p, "scores": s} for p, s in rows],
+            "_meta": {
+                "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                "commit": git_commit(),
+                "type": args.doc_type,
+                "queries": len(judged),
+            },
+        }
+        args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     args = parser().parse_args(argv)
@@ -369,6 +416,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return run_eval(args, out, err)
         if args.command == "devsets":
             return run_devsets(args, out)
+        if args.command == "sweep":
+            return run_sweep_command(args, out)
         return run_convert(args, out)
     except RelevanceError as exc:
         print(f"error: {exc}", file=err)

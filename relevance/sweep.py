@@ -17,8 +17,9 @@ from typing import Any
 
 from relevance.judgments import Qrels, Queries
 from relevance.metrics import Run, per_query
+from search_api.tuning import Tuning
 
-TUNABLE = {f.name for f in fields(__import__("search_api.tuning", fromlist=["Tuning"]).Tuning)}
+TUNABLE = {f.name for f in fields(Tuning)}
 
 
 def half(qid: str) -> str:
@@ -69,10 +70,70 @@ def score(run: Run, qrels: Qrels, metric: str = "ndcg@10") -> dict[str, float]:
     return out
 
 
-def sweep(service: Any, retrievals: Mapping[str, Any], doc_type: str, qrels: Qrels, base: Any,
-          space: Mapping[str, Sequence[Any]], metric: str = "ndcg@10") -> list[tuple[dict[str, Any], dict[str, float]]]:
+def sweep(
+    service: Any,
+    retrievals: Mapping[str, Any],
+    doc_type: str,
+    qrels: Qrels,
+    base: Any,
+    space: Mapping[str, Sequence[Any]],
+    metric: str = "ndcg@10",
+) -> list[tuple[dict[str, Any], dict[str, float]]]:
     rows = []
     for point in grid(space):
         tuning = replace(base, **point)
         rows.append((point, score(run_for(service, retrievals, doc_type, tuning), qrels, metric)))
     return sorted(rows, key=lambda row: -row[1]["A"])
+
+
+def parse_grid(text: str) -> dict[str, list[Any]]:
+    """`name=v1,v2;other=v3` -> {"name": [v1, v2], "other": [v3]} (numbers parsed)."""
+    space: dict[str, list[Any]] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        name, _, values = part.partition("=")
+        if not values:
+            raise ValueError(f"grid entry {part!r} needs name=value[,value...]")
+        space[name.strip()] = [_number(v.strip()) for v in values.split(",") if v.strip()]
+    next(iter(grid(space)))  # validates the names
+    return space
+
+
+def _number(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+async def run_sweep(
+    queries: Queries, qrels: Qrels, doc_type: str, space: Mapping[str, Sequence[Any]], metric: str = "ndcg@10"
+) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, float]]:
+    """In-process: the service the API runs, against the cluster at ES_URL."""
+    from core.embedder import load_embedder
+    from core.settings import Settings
+    from search_api.cluster import Cluster
+    from search_api.service import SearchService
+    from search_api.tuning import DEFAULT_TUNING
+
+    settings = Settings()
+    cluster = Cluster(settings)
+    service = SearchService(settings, cluster, load_embedder(settings.embedding_model))
+    try:
+        retrievals = await collect(service, queries, doc_type)
+    finally:
+        await cluster.close()
+    baseline = score(run_for(service, retrievals, doc_type, DEFAULT_TUNING), qrels, metric)
+    return sweep(service, retrievals, doc_type, qrels, DEFAULT_TUNING, space, metric), baseline
+
+
+def format_rows(rows: list[tuple[dict[str, Any], dict[str, float]]], baseline: dict[str, float], top: int) -> str:
+    lines = [
+        f"{'point':<70}{'all':>8}{'half A':>8}{'half B':>8}",
+        f"{'(current defaults)':<70}{baseline['all']:>8.4f}{baseline['A']:>8.4f}{baseline['B']:>8.4f}",
+    ]
+    for point, s in rows[:top]:
+        text = ", ".join(f"{k}={v}" for k, v in point.items())
+        lines.append(f"{text[:69]:<70}{s['all']:>8.4f}{s['A']:>8.4f}{s['B']:>8.4f}")
+    return "\n".join(lines)

@@ -149,3 +149,13 @@ def test_a_consistent_improvement_over_many_queries_is_significant() -> None:
 def test_an_unknown_metric_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown metric"):
         per_query(RUN, QRELS, ["map@10"])
+
+
+def test_sweep_grids_name_tuning_fields_and_parse_numbers() -> None:
+    from relevance.sweep import grid, half, parse_grid
+
+    assert parse_grid("passage_bm25_weight=0.2,0.3; window=50") == {"passage_bm25_weight": [0.2, 0.3], "window": [50]}
+    assert len(list(grid({"passage_bm25_weight": [0.2, 0.3], "window": [50, 100]}))) == 4
+    with pytest.raises(ValueError, match="not tunable"):
+        parse_grid("no_such_knob=1")
+    assert {half(f"q{i}") for i in range(20)} == {"A", "B"}
