@@ -38,11 +38,18 @@ def bundled_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or the model named by EMBEDDING_MODEL), unit-normalized vectors."""
 
-    def __init__(self, model: str = "", batch_size: int = 64) -> None:
+    def __init__(self, model: str = "", batch_size: int = 64, threads: int | None = None) -> None:
         # Never reach for a model hub: everything must be on disk already.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            import torch
+
+            # one short query gains nothing from a second thread, and on two cores it would
+            # fight the search engine for the other one
+            torch.set_num_threads(threads)
 
         path = model or str(bundled_model_path())
         self.name = model_name(model)
@@ -117,8 +124,9 @@ class LazyEmbedder:
     """Loads the model on first use: a rebuild whose texts are all cached never pays the
     seconds the model takes to load."""
 
-    def __init__(self, model: str = "") -> None:
+    def __init__(self, model: str = "", threads: int | None = None) -> None:
         self.model = model
+        self.threads = threads
         self.name = model_name(model)
         self.dims = EMBEDDING_DIMS
         self._loaded: SentenceTransformerEmbedder | None = None
@@ -128,7 +136,7 @@ class LazyEmbedder:
     def loaded(self) -> SentenceTransformerEmbedder:
         with self._lock:
             if self._loaded is None:
-                self._loaded = SentenceTransformerEmbedder(self.model)
+                self._loaded = SentenceTransformerEmbedder(self.model, threads=self.threads)
                 self.dims = self._loaded.dims
             return self._loaded
 

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     index_prefix: str = Field(default="caresearch", pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     port: int = Field(default=8000, ge=1, le=65535)
     embedding_model: str = ""
+    # torch threads for query embedding in the API (the indexer keeps torch's default)
+    api_embedding_threads: int = Field(default=1, ge=1, le=64)
     api_keys_file: Path | None = None
     api_keys: str | None = None
     allow_anonymous: bool = False

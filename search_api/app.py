@@ -32,7 +32,7 @@ DocId = Annotated[str, PathParam(min_length=1, max_length=256)]
 
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     settings = settings or Settings()
-    model = embedder or LazyEmbedder(settings.embedding_model)
+    model = embedder or LazyEmbedder(settings.embedding_model, threads=settings.api_embedding_threads)
     cluster = Cluster(settings)
     service = SearchService(settings, cluster, model)
     policy = AccessPolicy.from_settings(settings)
@@ -72,23 +72,23 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         started = time.perf_counter()
         try:
             response = await call_next(request)
+            response.headers["X-Request-ID"] = rid
+            q = request.query_params.get("q")
+            fields = logging_setup.query_fields(q, detect_crisis(q)) if q else {}
+            log.info(  # before the reset below, so the line carries this request's id
+                "request",
+                extra={
+                    "event": "request",
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    **fields,
+                },
+            )
+            return response
         finally:
             logging_setup.request_id.reset(token)
-        response.headers["X-Request-ID"] = rid
-        q = request.query_params.get("q")
-        fields = logging_setup.query_fields(q, detect_crisis(q)) if q else {}
-        log.info(
-            "request",
-            extra={
-                "event": "request",
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                **fields,
-            },
-        )
-        return response
 
     @app.get("/v1/search", tags=["search"], summary="Search providers and guide answers",
              dependencies=[Depends(require("search"))])

@@ -35,8 +35,10 @@ def suggest_specialties(prefix: str, limit: int = MAX_PER_KIND) -> list[str]:
         words = text.split()
         if text.startswith(typed) or any(w.startswith(typed) for w in words):
             rank = 0 if text.startswith(typed) else 1
-        elif len(typed) >= 4 and any(edit_distance(w[:n], typed, 1) <= 1 for w in words  # a letter off, missing
-                                     for n in (len(typed) - 1, len(typed), len(typed) + 1)):  # or extra
+        # one typo: compare with the word's prefixes one shorter and one longer too, so that a
+        # letter missing ("depresion") or doubled ("anxxiety") counts as one edit, not two
+        elif len(typed) >= 4 and any(edit_distance(w[:n], typed, 1) <= 1 for w in words
+                                     for n in (len(typed) - 1, len(typed), len(typed) + 1)):
             rank = 2
         else:
             continue

@@ -1,0 +1,143 @@
+"""The app without a cluster (nothing listens at ES_URL) and with a fake embedder: validation
+answers 422 in the SPEC error shape on GET and POST before the cluster is asked, the cluster
+being away gives 503 with Retry-After, health and readiness, and no stack trace ever."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import socket
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from core.embedder import HashingEmbedder
+from core.settings import Settings
+from search_api import logging_setup
+from search_api.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def app() -> FastAPI:
+    settings = Settings(es_url=f"http://127.0.0.1:{free_port()}", es_timeout_s=2, index_prefix="unit-api",
+                        allow_anonymous=True, api_keys=None, api_keys_file=None)
+    return create_app(settings, HashingEmbedder())
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            yield c
+
+
+def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert "Traceback" not in response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] and body["error"]["message"]
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+@pytest.mark.parametrize(("params", "named"), [
+    ({"q": "x", "size": 51}, "size"),
+    ({"q": "x", "from": -1}, "from"),
+    ({"q": "x", "lat": 12.5}, "lat"),
+    ({"q": "x", "radius_km": 3}, "radius_km"),
+    ({"q": "x", "sort": "name"}, "sort"),
+    ({"size": 3}, "q"),
+])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_bad_parameters_are_422_naming_them(client: httpx.AsyncClient, method: str, params: dict[str, Any],
+                                                  named: str) -> None:
+    if method == "GET":
+        response = await client.get("/v1/search", params=params)
+    else:
+        response = await client.post("/v1/search", json=params)
+    error = error_of(response, 422)
+    assert error["code"] == "invalid_parameter"
+    assert named in error["message"]
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b"[" * 5000 + b"]" * 5000])
+async def test_unreadable_bodies_are_422_naming_the_body(client: httpx.AsyncClient, content: bytes) -> None:
+    response = await client.post("/v1/search", content=content, headers={"content-type": "application/json"})
+    error = error_of(response, 422)
+    assert error["message"].startswith("body")
+
+
+async def test_a_valid_search_while_the_cluster_is_away_is_503_with_retry_after(client: httpx.AsyncClient) -> None:
+    for response in (await client.get("/v1/search", params={"q": "anxiety"}),
+                     await client.post("/v1/search", json={"q": "anxiety", "mode": "bm25"}),
+                     await client.get("/v1/suggest", params={"q": "anx"}),
+                     await client.get("/v1/providers/p1")):
+        assert error_of(response, 503)["code"] == "cluster_unavailable"
+        assert int(response.headers["Retry-After"]) > 0
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 503 and int(ready.headers["Retry-After"]) > 0
+    assert ready.json()["status"] == "not_ready"
+
+
+async def test_unknown_routes_and_methods(client: httpx.AsyncClient) -> None:
+    assert error_of(await client.get("/v2/search"), 404)["code"] == "not_found"
+    assert error_of(await client.put("/v1/search"), 405)["code"] == "method_not_allowed"
+
+
+async def test_an_unexpected_error_is_a_500_without_details(app: FastAPI, client: httpx.AsyncClient,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(params: Any) -> dict[str, Any]:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(app.state.service, "search", broken)
+    response = await client.get("/v1/search", params={"q": "anxiety"})
+    error = error_of(response, 500)
+    assert error["code"] == "internal_error" and "secret" not in response.text
+
+
+@pytest.fixture
+def log_lines(client: httpx.AsyncClient) -> Iterator[io.StringIO]:
+    """What the app logs, as its JSON formatter writes it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging_setup.JsonFormatter())
+    logger = logging.getLogger("search_api")
+    logger.addHandler(handler)
+    yield stream
+    logger.removeHandler(handler)
+
+
+async def test_the_request_log_line_carries_the_request_id(client: httpx.AsyncClient, log_lines: io.StringIO) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "req-42"})
+    assert response.headers["X-Request-ID"] == "req-42"
+    lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    requests = [line for line in lines if line.get("event") == "request" and line.get("path") == "/healthz"]
+    assert requests and requests[-1]["request_id"] == "req-42"
+
+
+async def test_crisis_queries_are_not_logged_in_clear(client: httpx.AsyncClient, log_lines: io.StringIO) -> None:
+    await client.get("/v1/search", params={"q": "I want to kill myself", "size": 99})
+    err = log_lines.getvalue()
+    assert "kill myself" not in err and '"crisis": true' in err
+
+
+async def test_openapi_and_docs(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert "/v1/search" in spec["paths"] and "/v1/suggest" in spec["paths"]
+    assert (await client.get("/docs")).status_code == 200
