@@ -7,16 +7,32 @@ ENGINE := $(PYTHON) engine/manage.py
 PORT ?= 8000
 export PORT
 
-.PHONY: setup es-up es-down es-status run test unit lint typecheck format clean-data
+.PHONY: setup browser-deps es-up es-down es-status run test unit lint typecheck format eval
 
 # ---- install: idempotent; the second run only checks timestamps
-setup: $(VENV)/.installed engine/target/.built
+setup: $(VENV)/.installed engine/target/.built browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
+
+# ---- headless Chromium for tests/browser (Debian's package: no browser download, no `playwright install`)
+CHROMIUM := /usr/bin/chromium
+browser-deps: $(VENV)/.installed
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" != 0 ]; then \
+	  echo "note: $(CHROMIUM) is missing; the browser tests will skip: run 'sudo apt-get install -y chromium'"; \
+	else \
+	  echo "installing Chromium: apt-get install -y chromium"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || { \
+	    echo "apt-get install failed; running apt-get update, then installing again"; \
+	    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
+	  echo "warning: could not install Chromium; the browser tests will skip (and fail under CI)"; \
+	fi
+	@$(PY) -c 'import playwright' 2>/dev/null || { echo "installing the playwright package"; \
+	  $(PY) -m pip install --quiet 'playwright>=1.40,<2'; }
 
 engine/target/.built: engine/pom.xml $(shell find engine/src -name '*.java')
 	@command -v mvn >/dev/null || { echo "error: Maven is not installed: install it (e.g. apt-get install maven)" >&2; exit 1; }
@@ -62,3 +78,20 @@ typecheck:
 format:
 	$(VENV)/bin/ruff format core indexer search_api relevance tests
 	$(VENV)/bin/ruff check --fix .
+
+# ---- relevance on the development sets (../shared/data): load them under INDEX_PREFIX=dev,
+# then score bm25, vector and hybrid in-process (the API's own code path)
+DATA ?= ../shared/data
+EVAL_OUT ?= .data/eval
+eval: setup
+	@test -d $(DATA) || { echo "error: $(DATA) is absent: the development data lives beside the project" >&2; exit 2; }
+	@$(ENGINE) up
+	$(PY) -m relevance devsets --data $(DATA) --out .data/devsets
+	INDEX_PREFIX=dev $(PY) -m indexer rebuild --providers $(DATA)/dev_providers.jsonl \
+	  --passages $(DATA)/counsel_chat/passages.jsonl
+	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type passages \
+	  --queries .data/devsets/queries.tsv --qrels .data/devsets/passages.qrels \
+	  --answers-qrels .data/devsets/passages_answers.qrels --modes bm25,vector,hybrid --json $(EVAL_OUT)/passages.json
+	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type providers \
+	  --queries .data/devsets/providers_queries.tsv --qrels .data/devsets/providers.qrels \
+	  --modes bm25,vector,hybrid --json $(EVAL_OUT)/providers.json
