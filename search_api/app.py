@@ -174,8 +174,8 @@ def _mount_web(app: FastAPI) -> None:
     from fastapi.staticfiles import StaticFiles
 
     index = WEB_DIR / "index.html"
-    if (WEB_DIR / "static").is_dir():
-        app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    # mounted even before web/static exists, so adding the page needs no restart
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
 
     @app.get("/", include_in_schema=False)
     async def page() -> Response:

@@ -1,0 +1,365 @@
+"""The search page (/) and the analysts' workbench (/workbench) in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+TEEN = "someone to help my teen stop cutting"
+CRISIS = "I want to kill myself"
+PHONE = {"width": 390, "height": 844}
+
+
+# ---- helpers
+
+
+def open_search(page: Any, query: str | None = None) -> None:
+    page.goto(f"{page.base}/" + (f"?{urlencode({'q': query})}" if query else ""))
+    if query:
+        wait_for_results(page)
+
+
+def wait_for_results(page: Any) -> None:
+    page.wait_for_selector("#results:not([hidden]):not([aria-busy])")
+    page.wait_for_selector("#provider-list > li")
+
+
+def query_of(page: Any) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def card_states(page: Any) -> list[str]:
+    return page.locator("#provider-list .card").evaluate_all("cards => cards.map(c => c.dataset.state)")
+
+
+def search_requests(page: Any) -> list[dict[str, list[str]]]:
+    seen: list[dict[str, list[str]]] = []
+
+    def record(request: Any) -> None:
+        if "/v1/search" in request.url:
+            seen.append(parse_qs(urlparse(request.url).query))
+
+    page.on("request", record)
+    return seen
+
+
+# ---- the search page
+
+
+def test_a_query_shows_therapists_and_guide_answers(page: Any) -> None:
+    open_search(page)
+    page.fill("#q", TEEN)
+    page.press("#q", "Enter")
+    wait_for_results(page)
+
+    assert page.locator("#therapists-h").is_visible()
+    assert page.locator("#answers-h").is_visible()
+    assert page.locator("#provider-list .card").count() >= 5
+    assert page.locator("#passage-list .card").count() >= 3
+    first = page.locator("#provider-list .card").first
+    assert first.locator("h3").inner_text().strip()
+    assert first.locator(".place-name").inner_text().strip()
+    assert "Helps with" in first.inner_text()
+    # highlights render as <mark> and nothing else comes through as markup
+    assert page.locator("#provider-list mark, #passage-list mark").count() > 0
+    tags = page.locator("#results .bio-line *, #results .snippet *").evaluate_all("ns => ns.map(n => n.tagName)")
+    assert set(tags) <= {"MARK"}
+    # a guide answer carries its question
+    assert page.locator("#passage-list .card h3").first.inner_text().strip().endswith("?")
+    assert query_of(page)["q"] == [TEEN]
+    assert page.title().startswith(TEEN)
+
+
+def test_highlights_are_escaped_except_mark(page: Any) -> None:
+    open_search(page)
+    fragment = '<img src=x onerror="alert(1)"><mark>cut</mark> haven&#x27;t <b>x</b> <MARK class=y>z</mark>'
+    result = page.evaluate(
+        "async (text) => (await import('/static/html.js')).safeMarked(text)",
+        fragment,
+    )
+    assert result == (
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;<mark>cut</mark> haven&#39;t &lt;b&gt;x&lt;/b&gt; "
+        "&lt;MARK class=y&gt;z</mark>"
+    )
+
+
+def test_typeahead_suggests_grouped_and_works_by_keyboard(page: Any) -> None:
+    open_search(page)
+    page.locator("#q").press_sequentially("self", delay=40)
+    listbox = page.locator("#suggestions")
+    listbox.wait_for(state="visible")
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    labels = listbox.locator(".suggestion-label").all_text_contents()
+    assert "What people get help with" in labels
+    assert "Questions from our guides" in labels
+    options = listbox.locator("[role=option]")
+    assert options.count() >= 3
+
+    page.press("#q", "ArrowDown")
+    active = page.get_attribute("#q", "aria-activedescendant")
+    assert active and page.get_attribute(f"#{active}", "aria-selected") == "true"
+    chosen = page.locator(f"#{active}").evaluate("n => n.firstChild.textContent")
+    page.press("#q", "Enter")
+    wait_for_results(page)
+    assert query_of(page)["q"] == [chosen]
+    assert listbox.is_hidden()
+
+    # providers appear under their own heading; Escape closes the list
+    name = page.locator("#provider-list .card h3").first.inner_text().split()[0]
+    page.fill("#q", "")
+    page.locator("#q").press_sequentially(name[:4], delay=40)
+    listbox.wait_for(state="visible")
+    assert "Therapists" in listbox.locator(".suggestion-label").all_text_contents()
+    page.press("#q", "Escape")
+    assert listbox.is_hidden()
+    assert page.get_attribute("#q", "aria-expanded") == "false"
+
+
+def test_a_crisis_query_shows_the_crisis_block_first(page: Any) -> None:
+    open_search(page)
+    page.fill("#q", CRISIS)
+    page.press("#q", "Enter")
+    wait_for_results(page)
+
+    block = page.locator("#crisis [role=alert]")
+    assert block.is_visible()
+    hrefs = block.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "tel:988" in hrefs
+    assert "sms:988" in hrefs
+    assert "tel:911" in hrefs
+    assert any(h.startswith("sms:741741") and "HOME" in h for h in hrefs)
+    assert "Text HOME to 741741" in block.inner_text()
+    # above everything else: the search box, the understood chips, the results
+    top = block.bounding_box()["y"]
+    for selector in ("#search-form", "#understood", "#results"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and top < box["y"], selector
+    assert top < 900  # visible without scrolling
+
+    # an ordinary query takes it away
+    page.fill("#q", "help with anxiety at work")
+    page.press("#q", "Enter")
+    page.wait_for_function("() => !document.querySelector('#crisis [role=alert]')")
+
+
+def test_a_state_facet_narrows_every_card_and_back_undoes_it(page: Any) -> None:
+    open_search(page, "anxiety")
+    before = card_states(page)
+    options = page.locator('fieldset[data-facet="state"] input[type=radio]:not([value=""])')
+    states = options.evaluate_all("inputs => inputs.map(i => i.value)")
+    chosen = next(s for s in states if s != before[0]) if len(set(states)) > 1 else states[0]
+    page.locator('fieldset[data-facet="state"] label', has_text=chosen).first.click()
+    page.wait_for_function("s => new URLSearchParams(location.search).get('state') === s", arg=chosen)
+    wait_for_results(page)
+
+    after = card_states(page)
+    assert after and all(s == chosen for s in after), after
+    assert page.locator("[data-testid=active-filters]").inner_text().count(chosen) == 1
+
+    # keyboard: the checkbox just toggled keeps the focus when the panel is redrawn
+    accepting = page.locator('input[name="accepting"]')
+    accepting.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('accepting') === 'true'")
+    wait_for_results(page)
+    assert page.evaluate("document.activeElement.name") == "accepting"
+    assert accepting.is_checked()
+    page.go_back()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('accepting')")
+    wait_for_results(page)
+
+    page.go_back()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('state')")
+    wait_for_results(page)
+    assert card_states(page) == before
+    assert page.locator('fieldset[data-facet="state"] input[value=""]').is_checked()
+
+
+def test_removing_an_understood_chip_keeps_the_others_as_filters(page: Any) -> None:
+    open_search(page, TEEN)
+    chips = page.locator("[data-testid=understood] button.chip")
+    labels = chips.all_inner_texts()
+    assert any("Adolescents" in label for label in labels), labels
+    assert any("Self Harm" in label for label in labels), labels
+
+    chips.filter(has_text="Adolescents").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('interpret') === 'false'")
+    wait_for_results(page)
+    params = query_of(page)
+    assert params["specialty"] == ["Self Harm"]
+    assert "age_group" not in params
+    assert page.locator("[data-testid=understood]").count() == 0
+    assert "Helps with: Self Harm" in page.locator("[data-testid=active-filters]").inner_text()
+    focused = page.evaluate("document.activeElement.id || document.activeElement.className")
+    assert focused in ("q", "chip")
+
+    page.locator("[data-testid=active-filters] button.chip").first.click()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('specialty')")
+    wait_for_results(page)
+    assert page.locator("[data-testid=active-filters]").count() == 0
+
+
+def test_keyboard_only_search(page: Any) -> None:
+    open_search(page)
+    # start from the top of the document, as after loading the page without autofocus
+    page.evaluate("document.activeElement.blur(); document.body.tabIndex = -1; document.body.focus()")
+    path = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        path.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+        if path[-1] == "q":
+            break
+    assert path[0] == "skip-link", path
+    assert path[-1] == "q", f"Tab never reached the search box: {path}"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused search box shows no focus outline"
+    page.keyboard.type("panic attacks")
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    assert query_of(page)["q"] == ["panic attacks"]
+    assert page.evaluate("document.activeElement.id") == "q"
+    assert "therapist" in page.locator("#status").inner_text()
+
+
+def test_phone_width_is_one_column_without_horizontal_scroll(page: Any) -> None:
+    page.set_viewport_size(PHONE)
+    open_search(page, TEEN)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    boxes = {s: page.locator(s).bounding_box() for s in (".filters-panel", ".therapists", ".answers")}
+    lefts = {round(b["x"]) for b in boxes.values()}
+    assert len(lefts) == 1, boxes
+    assert boxes[".therapists"]["y"] + boxes[".therapists"]["height"] <= boxes[".answers"]["y"]
+    for box in boxes.values():
+        assert box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_service_unavailable_retries_and_bad_input_says_why(page: Any) -> None:
+    calls = {"n": 0}
+
+    def first_fails(route: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            body = {"error": {"code": "cluster_unavailable", "message": "the search cluster is unreachable"}}
+            route.fulfill(
+                status=503, headers={"Retry-After": "1"}, content_type="application/json", body=json.dumps(body)
+            )
+        else:
+            route.continue_()
+
+    page.route("**/v1/search?*", first_fails)
+    open_search(page)
+    page.fill("#q", "grief")
+    page.press("#q", "Enter")
+    notice = page.locator("#error")
+    notice.get_by_text("Search is temporarily unavailable, retrying…").wait_for()
+    wait_for_results(page)
+    assert notice.is_hidden()
+    assert calls["n"] >= 2
+    page.unroute("**/v1/search?*")
+
+    page.goto(f"{page.base}/?{urlencode({'q': 'x' * 501})}")  # longer than the API takes
+    notice.wait_for(state="visible")
+    assert "q:" in notice.inner_text()
+    assert page.locator("#results").is_hidden()
+
+
+# ---- the workbench
+
+
+def open_workbench(page: Any, query: str = TEEN, doc_type: str = "providers") -> None:
+    page.goto(f"{page.base}/workbench?{urlencode({'q': query, 'type': doc_type})}")
+    for mode in ("bm25", "vector", "hybrid"):
+        page.wait_for_selector(f'.column[data-mode="{mode}"] .hit')
+    page.wait_for_selector(".columns:not(:has(.column[aria-busy]))")
+
+
+def column_ids(page: Any, mode: str) -> list[str]:
+    return page.locator(f'.column[data-mode="{mode}"] .hit').evaluate_all("hs => hs.map(h => h.dataset.id)")
+
+
+def test_workbench_shows_three_columns_with_movement_and_explain(page: Any) -> None:
+    seen = search_requests(page)
+    open_workbench(page)
+    assert sorted(r["mode"][0] for r in seen) == ["bm25", "hybrid", "vector"]
+    assert all(r["explain"] == ["true"] and r["type"] == ["providers"] for r in seen)
+    for mode in ("bm25", "vector", "hybrid"):
+        assert len(column_ids(page, mode)) == 10
+    assert page.locator('.column[data-mode="bm25"] .move').count() == 0
+    moves = page.locator('.column[data-mode="hybrid"] .move').all_inner_texts()
+    assert len(moves) == 10 and all(re.fullmatch(r"▲\d+|▼\d+|=|new", m) for m in moves), moves
+
+    # each hit's explain opens to its legs' ranks and scores
+    explain = page.locator('.column[data-mode="hybrid"] .hit details.explain').first
+    explain.locator("summary").click()
+    table = explain.locator("table")
+    assert table.is_visible()
+    assert {"bm25", "vector"} <= set(table.locator("tbody th").all_inner_texts())
+
+
+def test_workbench_weight_slider_reruns_only_hybrid(page: Any) -> None:
+    open_workbench(page)
+    seen = search_requests(page)
+    slider = page.locator("#wb-weight")
+    slider.focus()
+    with page.expect_response(lambda r: "/v1/search" in r.url and "mode=hybrid" in r.url):
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+    page.wait_for_selector(".columns:not(:has(.column[aria-busy]))")
+    assert seen and all(r["mode"] == ["hybrid"] for r in seen), seen
+    assert seen[-1]["bm25_weight"] == ["0.5"]
+    assert page.locator("#wb-weight-out").inner_text() == "0.50"
+    assert "bm25_weight=0.5" in page.url
+
+    # all the way to bm25 alone, the hybrid column follows the bm25 column's order
+    page.fill("#wb-weight", "1")
+    page.dispatch_event("#wb-weight", "input")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('bm25_weight') === '1'")
+    page.wait_for_timeout(400)
+    page.wait_for_selector(".columns:not(:has(.column[aria-busy]))")
+    assert seen[-1]["bm25_weight"] == ["1"]
+
+    page.select_option("#wb-fusion", "rrf")
+    page.wait_for_timeout(100)
+    page.wait_for_selector(".columns:not(:has(.column[aria-busy]))")
+    assert seen[-1]["fusion"] == ["rrf"] and seen[-1]["mode"] == ["hybrid"]
+
+
+def test_workbench_judgments_mark_gains_and_score_like_the_cli(page: Any, tmp_path: Path) -> None:
+    from relevance.metrics import per_query
+
+    open_workbench(page)
+    ranked = {mode: column_ids(page, mode) for mode in ("bm25", "vector", "hybrid")}
+    judged_docs = {ranked["bm25"][0]: 2, ranked["vector"][1]: 1, ranked["hybrid"][4]: 2, "prov-not-retrieved": 3}
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("".join(f"q1 0 {doc} {gain}\n" for doc, gain in judged_docs.items()), encoding="utf-8")
+    page.set_input_files("#wb-file", str(qrels))
+    page.wait_for_function("() => document.querySelector('#wb-qid').options.length > 1")
+    page.select_option("#wb-qid", "q1")
+    page.wait_for_selector('.column[data-mode="hybrid"] .ndcg')
+
+    for mode, ids in ranked.items():
+        shown = float(page.locator(f'.column[data-mode="{mode}"] .ndcg').get_attribute("data-ndcg"))
+        run = {"q1": {doc: 1.0 / rank for rank, doc in enumerate(ids, start=1)}}
+        expected = per_query(run, {"q1": judged_docs}, ["ndcg@10"])["ndcg@10"]["q1"]
+        assert shown == pytest.approx(expected, abs=1e-6), mode
+    gains = page.locator('.column[data-mode="bm25"] .gain[data-gain]').all_inner_texts()
+    assert "gain 2" in gains
+
+    # JSON Lines with query text: the query can be picked from the file
+    other = "help for my daughter with anxiety"
+    lines = [{"qid": "a", "query": TEEN, "answers": [ranked["hybrid"][0]]}, {"qid": "b", "query": other}]
+    jsonl = tmp_path / "judgments.jsonl"
+    jsonl.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    page.set_input_files("#wb-file", str(jsonl))
+    page.wait_for_function("() => document.querySelector('#wb-qid').value === 'a'")  # matched by its text
+    assert page.locator('.column[data-mode="hybrid"] .hit').first.locator(".gain").inner_text() == "gain 2"
+    with page.expect_response(lambda r: "/v1/search" in r.url and "mode=hybrid" in r.url):
+        page.select_option("#wb-qid", "b")
+    assert page.input_value("#wb-q") == other

@@ -1,0 +1,116 @@
+// Result cards: therapists and answers from the guides. Highlights go through safeMarked.
+
+import { el, safeUrl, stripMarks } from "./html.js";
+
+const BIO_CHARS = 220;
+const SHOWN_SPECIALTIES = 6;
+
+function shorten(text, limit) {
+  const clean = String(text ?? "").replace(/\s+/g, " ").trim();
+  if (clean.length <= limit) return clean;
+  const cut = clean.slice(0, limit);
+  return `${cut.slice(0, cut.lastIndexOf(" ") > limit * 0.6 ? cut.lastIndexOf(" ") : limit)}…`;
+}
+
+function placeOf(hit) {
+  if (hit.remote_only) return "Remote only";
+  const place = [hit.city, hit.state].filter(Boolean).join(", ");
+  return place || "Location not listed";
+}
+
+/** "What they treat": the specialties, each with its highlighted form when the engine marked it. */
+function treats(hit) {
+  const marked = new Map((hit.highlights?.specialties ?? []).map((h) => [stripMarks(h), h]));
+  const specialties = Array.isArray(hit.specialties) ? hit.specialties : [];
+  const ordered = [...specialties.filter((s) => marked.has(s)), ...specialties.filter((s) => !marked.has(s))];
+  const shown = ordered.slice(0, SHOWN_SPECIALTIES);
+  const line = el("p", { class: "treats" }, el("span", { class: "treats-label", text: "Helps with: " }));
+  shown.forEach((name, i) => {
+    if (i) line.append(", ");
+    line.append(marked.has(name) ? el("mark", { text: name }) : name); // the whole name, calmer than words
+  });
+  if (ordered.length > shown.length) line.append(`, and ${ordered.length - shown.length} more`);
+  return shown.length ? line : null;
+}
+
+function bioLine(hit) {
+  const highlighted = hit.highlights?.bio?.[0];
+  if (highlighted) return el("p", { class: "bio-line", marked: highlighted });
+  return hit.bio ? el("p", { class: "bio-line", text: shorten(hit.bio, BIO_CHARS) }) : null;
+}
+
+function distance(hit) {
+  if (typeof hit.distance_km !== "number") return null;
+  const km = hit.distance_km < 10 ? hit.distance_km.toFixed(1) : Math.round(hit.distance_km);
+  return el("span", { class: "tag", text: `${km} km away` });
+}
+
+export function providerCard(hit) {
+  const credentials = Array.isArray(hit.credentials) ? hit.credentials.join(" · ") : "";
+  const profile = safeUrl(hit.profile_url);
+  return el(
+    "li",
+    { class: "card provider", "data-id": hit.id, "data-state": hit.state ?? "", tabindex: "-1" },
+    el("h3", {}, profile ? el("a", { href: profile, text: hit.name }) : hit.name),
+    credentials ? el("p", { class: "credentials", text: credentials }) : null,
+    el(
+      "p",
+      { class: "place" },
+      el("span", { class: "place-name", text: placeOf(hit) }),
+      distance(hit),
+      hit.telehealth && !hit.remote_only ? el("span", { class: "tag", text: "Online sessions" }) : null,
+      hit.accepting_new_clients === true ? el("span", { class: "tag good", text: "Accepting new clients" }) : null,
+      hit.accepting_new_clients === false ? el("span", { class: "tag", text: "Not accepting new clients" }) : null,
+    ),
+    treats(hit),
+    bioLine(hit),
+  );
+}
+
+function paragraphs(text) {
+  return String(text ?? "")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => el("p", { text: p }));
+}
+
+function titleCase(text) {
+  const value = String(text ?? "").trim();
+  return value ? value[0].toUpperCase() + value.slice(1) : "";
+}
+
+export function passageCard(hit) {
+  const guide = titleCase(hit.guide);
+  const question = hit.title || (guide ? `A therapist’s answer about ${guide.toLowerCase()}` : "A therapist’s answer");
+  const link = /^https?:/i.test(hit.url ?? "") ? safeUrl(hit.url) : null;
+  const snippet = hit.snippet || hit.highlights?.text?.[0] || shorten(hit.text, BIO_CHARS);
+  return el(
+    "li",
+    { class: "card passage", "data-id": hit.id },
+    guide ? el("p", { class: "eyebrow", text: `${guide} guide` }) : null,
+    el("h3", { text: question }),
+    el("p", { class: "snippet", marked: snippet }),
+    hit.text
+      ? el("details", { class: "full-answer" }, el("summary", { text: "Read the full answer" }), ...paragraphs(hit.text))
+      : null,
+    link ? el("p", {}, el("a", { href: link, rel: "noopener", text: "Open in the guide" })) : null,
+  );
+}
+
+export function renderProviders(list, hits, { append = false } = {}) {
+  if (!append) list.replaceChildren();
+  const cards = hits.map(providerCard);
+  list.append(...cards);
+  if (!append && !hits.length) {
+    list.append(
+      el("li", { class: "empty" }, "No therapists match all of this. Try removing a filter or using other words."),
+    );
+  }
+  return cards;
+}
+
+export function renderPassages(list, hits) {
+  list.replaceChildren(...hits.map(passageCard));
+  if (!hits.length) list.append(el("li", { class: "empty", text: "No answers from our guides matched." }));
+}
