@@ -81,9 +81,19 @@ def port_in_use(number: int) -> bool:
 
 def read_pid() -> int | None:
     try:
-        return int(PID_FILE.read_text().strip())
-    except (OSError, ValueError):
+        return int(PID_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
         return None
+
+
+def running_port(pid: int) -> int | None:
+    """The HTTP port our engine was started with (its last command-line argument)."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    words = [a.decode() for a in args if a]
+    return int(words[-1]) if words and words[-1].isdigit() else None
 
 
 def is_our_engine(pid: int) -> bool:
@@ -176,6 +186,11 @@ def up(mark: Path | None) -> int:
         return 0
     with start_lock():
         pid = read_pid()
+        if pid and is_our_engine(pid) and running_port(pid) not in (None, port()):
+            raise EngineFailure(
+                f"the embedded engine already runs on port {running_port(pid)} (pid {pid}): use ES_PORT="
+                f"{running_port(pid)}, or stop it first with make es-down ES_PORT={running_port(pid)}"
+            )
         if pid and is_our_engine(pid):
             wait_until_green(pid, lambda: is_our_engine(pid))
             print(f"the embedded engine is already running at {embedded_url()} (pid {pid})")
