@@ -85,8 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<16}{row['p50_ms']:>10.1f}{row['p95_ms']:>10.1f}{row['p99_ms']:>10.1f}{row['n']:>6}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        document = {"results": results, "machine": machine(), "api": args.api, "readyz": counts,
-                    "time": datetime.now(UTC).isoformat(timespec="seconds")}
+        document = {
+            "results": results,
+            "machine": machine(),
+            "api": args.api,
+            "readyz": counts,
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         args.json.write_text(json.dumps(document, indent=2) + "\n")
     return 0
 

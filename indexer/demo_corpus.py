@@ -35,8 +35,7 @@ def write_providers(n: int, folder: Path) -> Path:
 
 
 def demo_sources(n_providers: int, folder: Path) -> DemoSources:
-    sources = DemoSources(providers=[str(write_providers(n_providers, folder))],
-                          passages=[str(guide_passages_path())])
+    sources = DemoSources(providers=[str(write_providers(n_providers, folder))], passages=[str(guide_passages_path())])
     if SEED_PAGE.exists():
         sources.pages.append(str(SEED_PAGE))
     return sources

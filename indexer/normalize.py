@@ -85,6 +85,10 @@ def passage_document(record: PassageRecord) -> dict[str, Any]:
 
 def content_hash(doc: dict[str, Any]) -> str:
     """Stable hash of what was indexed (without the vector): unchanged input, same hash."""
-    payload = json.dumps({k: v for k, v in doc.items() if k not in ("content_hash", "embedding")},
-                         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        {k: v for k, v in doc.items() if k not in ("content_hash", "embedding")},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(payload.encode()).hexdigest()

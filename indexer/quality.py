@@ -6,10 +6,48 @@ from __future__ import annotations
 import re
 
 PLACEHOLDER_WORDS = frozenset(
-    {"test", "testing", "tests", "tt", "tbd", "todo", "asdf", "qwerty", "lorem", "ipsum",
-     "placeholder", "sample", "xxx", "xx", "na", "n/a", "none", "null", "undefined", "bio", "dummy",
-     "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "coming", "soon", "here", "to", "be", "added",
-     "text", "your", "goes", "write", "something", "about", "yourself"}
+    {
+        "test",
+        "testing",
+        "tests",
+        "tt",
+        "tbd",
+        "todo",
+        "asdf",
+        "qwerty",
+        "lorem",
+        "ipsum",
+        "placeholder",
+        "sample",
+        "xxx",
+        "xx",
+        "na",
+        "n/a",
+        "none",
+        "null",
+        "undefined",
+        "bio",
+        "dummy",
+        "dolor",
+        "sit",
+        "amet",
+        "consectetur",
+        "adipiscing",
+        "elit",
+        "coming",
+        "soon",
+        "here",
+        "to",
+        "be",
+        "added",
+        "text",
+        "your",
+        "goes",
+        "write",
+        "something",
+        "about",
+        "yourself",
+    }
 )
 _LETTERS = re.compile(r"[^\W\d_]+")  # words of letters in any script
 _REPEATED_UNIT = re.compile(r"^(\w{1,5})\1+$")

@@ -38,8 +38,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     policy = AccessPolicy.from_settings(settings)
 
     def require(scope: str) -> Callable[..., None]:
-        def check(authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-                  x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+        def check(
+            authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+            x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
+        ) -> None:
             refusal = policy.check(presented_key(authorization, x_api_key), scope)
             if refusal:
                 raise HTTPException(status_code=refusal[0], detail=refusal[1])
@@ -90,18 +92,30 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         finally:
             logging_setup.request_id.reset(token)
 
-    @app.get("/v1/search", tags=["search"], summary="Search providers and guide answers",
-             dependencies=[Depends(require("search"))])
+    @app.get(
+        "/v1/search",
+        tags=["search"],
+        summary="Search providers and guide answers",
+        dependencies=[Depends(require("search"))],
+    )
     async def search_get(params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
         return await service.search(params)
 
-    @app.post("/v1/search", tags=["search"], summary="Search (parameters in a JSON body)",
-              dependencies=[Depends(require("search"))])
+    @app.post(
+        "/v1/search",
+        tags=["search"],
+        summary="Search (parameters in a JSON body)",
+        dependencies=[Depends(require("search"))],
+    )
     async def search_post(params: SearchParams) -> dict[str, Any]:
         return await service.search(params)
 
-    @app.get("/v1/suggest", tags=["search"], summary="Typeahead: specialties, provider names, guide questions",
-             dependencies=[Depends(require("suggest"))])
+    @app.get(
+        "/v1/suggest",
+        tags=["search"],
+        summary="Typeahead: specialties, provider names, guide questions",
+        dependencies=[Depends(require("suggest"))],
+    )
     async def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> dict[str, Any]:
         started = time.perf_counter()
         lines = [

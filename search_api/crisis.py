@@ -28,22 +28,68 @@ from core.settings import MAPPINGS_DIR
 
 # Words that alone signal risk: suicide in any form, overdoses, the internet's euphemisms
 # and abbreviations for suicide ("kms" kill myself, "kys" kill yourself, "ctb" catch the bus).
-ALARM_WORDS = frozenset({
-    "suicide", "suicides", "suicidal", "suicidality", "overdose", "overdosed", "overdosing",
-    "od", "unalive", "unalived", "unaliving", "sewerslide", "kms", "kys", "ctb", "noose",
-})
-ALARM_PHRASES = ("sewer slide", "self delete", "self deleting", "self deletion", "commit die",
-                 "end it all", "ending it all", "goodbye forever", "goodbye cruel world")
+ALARM_WORDS = frozenset(
+    {
+        "suicide",
+        "suicides",
+        "suicidal",
+        "suicidality",
+        "overdose",
+        "overdosed",
+        "overdosing",
+        "od",
+        "unalive",
+        "unalived",
+        "unaliving",
+        "sewerslide",
+        "kms",
+        "kys",
+        "ctb",
+        "noose",
+    }
+)
+ALARM_PHRASES = (
+    "sewer slide",
+    "self delete",
+    "self deleting",
+    "self deletion",
+    "commit die",
+    "end it all",
+    "ending it all",
+    "goodbye forever",
+    "goodbye cruel world",
+)
 
 # Words worth repairing when misspelled, mapped to what they stand for.
-_REPAIRABLE = ("suicide", "suicidal", "suicidality", "overdose", "overdosed", "unalive",
-               "sewerslide", "myself", "herself", "himself", "themselves", "yourself",
-               "goodbye", "anymore")
+_REPAIRABLE = (
+    "suicide",
+    "suicidal",
+    "suicidality",
+    "overdose",
+    "overdosed",
+    "unalive",
+    "sewerslide",
+    "myself",
+    "herself",
+    "himself",
+    "themselves",
+    "yourself",
+    "goodbye",
+    "anymore",
+)
 # Short words recognised when stretched or with doubled letters dropped ("kil", "diiie"),
 # with two neighbouring letters swapped ("wnat") or with one letter missing ("lfe").
-_SHORT = {"kill": "kill", "killing": "killing", "killed": "killed", "die": "die",
-          "dead": "dead", "want": "want", "life": "life", "wanna": "want to",
-          "gonna": "going to"}
+_SHORT = {
+    "kill": "kill",
+    "killing": "killing",
+    "killed": "killed",
+    "die": "die",
+    "dead": "dead",
+    "want": "want",
+    "life": "life",
+    "wanna": "want to",
+    "gonna": "going to",
+}
 
 _SELF = r"(?:myself|herself|himself|themselves|themself|yourself|ourselves)"
 _POSS = r"(?:my|her|his|their|your|our)"

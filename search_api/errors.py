@@ -45,10 +45,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. JSON nested too deep): bad input
-            return error_response(422, "invalid_parameter", f"body: {exc.detail}",
-                                  details=[{"parameter": "body", "problem": str(exc.detail)}])
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                429: "rate_limited"}.get(exc.status_code, "http_error")
+            return error_response(
+                422,
+                "invalid_parameter",
+                f"body: {exc.detail}",
+                details=[{"parameter": "body", "problem": str(exc.detail)}],
+            )
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(EngineUnavailable)

@@ -53,8 +53,12 @@ def _sorted(fused: list[Fused]) -> list[Fused]:
     return sorted(fused, key=lambda f: (-f.score, min(h.rank for h in f.legs.values()), f.doc_id))
 
 
-def rrf(rankings: Mapping[str, Ranking], rank_constant: int = 60, window: int = 100,
-        weights: Mapping[str, float] | None = None) -> list[Fused]:
+def rrf(
+    rankings: Mapping[str, Ranking],
+    rank_constant: int = 60,
+    window: int = 100,
+    weights: Mapping[str, float] | None = None,
+) -> list[Fused]:
     per_doc = _legs(rankings, window)
     fused = []
     for doc_id, legs in per_doc.items():

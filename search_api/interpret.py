@@ -36,24 +36,104 @@ _STATE_NAMES = {name.lower(): name for name in STATES.values()}
 _MAX_STATE_WORDS = max(len(name.split()) for name in _STATE_NAMES)
 # Two-letter codes that are also everyday words: "in OR", "near ME" count only in capitals
 # (and not in an all-capitals query, where "NEAR ME" is just shouting).
-_WORDLIKE_CODES = frozenset({"AL", "CO", "DE", "HI", "ID", "IN", "LA", "MA", "ME", "MI", "MS",
-                             "MT", "NE", "OH", "OK", "OR", "PA"})
+_WORDLIKE_CODES = frozenset(
+    {"AL", "CO", "DE", "HI", "ID", "IN", "LA", "MA", "ME", "MI", "MS", "MT", "NE", "OH", "OK", "OR", "PA"}
+)
 # Nicknames people use after "in": (city, state).
-_NICKNAMES = {"la": ("Los Angeles", "California"), "nyc": ("New York", "New York"),
-              "sf": ("San Francisco", "California")}
+_NICKNAMES = {
+    "la": ("Los Angeles", "California"),
+    "nyc": ("New York", "New York"),
+    "sf": ("San Francisco", "California"),
+}
 # Capitalised words after "in"/"near" that are not places (or end the place name).
-_NOT_PLACE = frozenset({
-    "me", "my", "our", "your", "his", "her", "their", "the", "a", "an", "this", "that", "person",
-    "network", "office", "area", "town", "county", "region", "home", "private", "practice",
-    "crisis", "therapy", "therapist", "therapists", "counselor", "counselors", "counseling",
-    "psychiatrist", "psychologist", "doctor", "who", "for", "with", "and", "or", "but",
-    "accepting", "taking", "specializing", "near", "in", "around", "online", "telehealth",
-    "english", "spanish", "mandarin", "cantonese", "chinese", "vietnamese", "tagalog", "korean",
-    "french", "arabic", "russian", "portuguese", "hindi", "farsi", "japanese", "german",
-    "italian", "hebrew", "polish", "punjabi", "asl", "aetna", "cigna", "medicaid", "medicare",
-    "medi", "cal", "kaiser", "optum", "anthem", "humana", "tricare", "united", "blue", "cross",
-    "shield", "bcbs", "insurance",
-})
+_NOT_PLACE = frozenset(
+    {
+        "me",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "person",
+        "network",
+        "office",
+        "area",
+        "town",
+        "county",
+        "region",
+        "home",
+        "private",
+        "practice",
+        "crisis",
+        "therapy",
+        "therapist",
+        "therapists",
+        "counselor",
+        "counselors",
+        "counseling",
+        "psychiatrist",
+        "psychologist",
+        "doctor",
+        "who",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "accepting",
+        "taking",
+        "specializing",
+        "near",
+        "in",
+        "around",
+        "online",
+        "telehealth",
+        "english",
+        "spanish",
+        "mandarin",
+        "cantonese",
+        "chinese",
+        "vietnamese",
+        "tagalog",
+        "korean",
+        "french",
+        "arabic",
+        "russian",
+        "portuguese",
+        "hindi",
+        "farsi",
+        "japanese",
+        "german",
+        "italian",
+        "hebrew",
+        "polish",
+        "punjabi",
+        "asl",
+        "aetna",
+        "cigna",
+        "medicaid",
+        "medicare",
+        "medi",
+        "cal",
+        "kaiser",
+        "optum",
+        "anthem",
+        "humana",
+        "tricare",
+        "united",
+        "blue",
+        "cross",
+        "shield",
+        "bcbs",
+        "insurance",
+    }
+)
 _CONNECTORS = frozenset({"de", "del", "la", "las", "los", "du"})  # "Marina del Rey"
 _CUE = re.compile(r"\b(?:in|near|around|close to|nearby)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*|,")  # letters in any script: "São Paulo"
@@ -71,7 +151,7 @@ class Place:
 def _state_at(words: list[re.Match[str]], i: int, shouting: bool) -> tuple[str, int] | None:
     """The state written at words[i:] and how many words it takes, if any."""
     for n in range(min(_MAX_STATE_WORDS, len(words) - i), 0, -1):
-        name = _STATE_NAMES.get(" ".join(w.group().lower() for w in words[i:i + n]))
+        name = _STATE_NAMES.get(" ".join(w.group().lower() for w in words[i : i + n]))
         if name:
             return name, n
     text = words[i].group().replace(".", "") if i < len(words) else ""
@@ -115,7 +195,7 @@ def _words_of_one_phrase(query: str, start: int) -> list[re.Match[str]]:
     word, or any other punctuation ("in Oakland? Anyone...") ends it."""
     words: list[re.Match[str]] = []
     for word in _WORD.finditer(query, start):
-        gap = query[words[-1].end() if words else start:word.start()]
+        gap = query[words[-1].end() if words else start : word.start()]
         if gap.strip() or len(words) == 8:
             break
         words.append(word)
@@ -191,8 +271,13 @@ _AGE = re.compile(
 
 def age_group_for(age: int) -> str | None:
     """The directory's age group for an age in years."""
-    bands = ((12, "Children (6-12)"), (17, "Adolescents (13-17)"), (25, "Young Adults (18-25)"),
-             (64, "Adults"), (110, "Seniors (65+)"))
+    bands = (
+        (12, "Children (6-12)"),
+        (17, "Adolescents (13-17)"),
+        (25, "Young Adults (18-25)"),
+        (64, "Adults"),
+        (110, "Seniors (65+)"),
+    )
     return next((group for top, group in bands if age <= top), None) if age >= 1 else None
 
 

@@ -84,12 +84,24 @@ class SearchParams(BaseModel):
 
     def explicit_filters(self) -> dict[str, Any]:
         """The filters the caller set themselves (they always win over interpretation)."""
-        return {k: v for k, v in self.model_dump(by_alias=False).items()
-                if k in FILTER_FIELDS and v not in (None, [])}
+        return {k: v for k, v in self.model_dump(by_alias=False).items() if k in FILTER_FIELDS and v not in (None, [])}
 
 
 FILTER_FIELDS = (
-    "state", "city", "zip", "lat", "lon", "radius_km", "remote", "telehealth", "accepting",
-    "specialty", "credential", "language", "insurance", "age_group", "therapy_type",
+    "state",
+    "city",
+    "zip",
+    "lat",
+    "lon",
+    "radius_km",
+    "remote",
+    "telehealth",
+    "accepting",
+    "specialty",
+    "credential",
+    "language",
+    "insurance",
+    "age_group",
+    "therapy_type",
 )
 LIST_PARAMS = ("specialty", "credential", "language", "insurance", "age_group", "therapy_type")

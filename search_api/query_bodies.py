@@ -45,11 +45,18 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
     if f.get("zip"):
         clauses.append({"term": {"zip": f["zip"]}})
     if f.get("lat") is not None and f.get("radius_km"):
-        clauses.append({"geo_distance": {"distance": f"{f['radius_km']}km",
-                                         "location": {"lat": f["lat"], "lon": f["lon"]}}})
+        clauses.append(
+            {"geo_distance": {"distance": f"{f['radius_km']}km", "location": {"lat": f["lat"], "lon": f["lon"]}}}
+        )
     if f.get("remote") is True:
-        clauses.append({"bool": {"should": [{"term": {"remote_only": True}}, {"term": {"telehealth": True}}],
-                                 "minimum_should_match": 1}})
+        clauses.append(
+            {
+                "bool": {
+                    "should": [{"term": {"remote_only": True}}, {"term": {"telehealth": True}}],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
     elif f.get("remote") is False:
         clauses.append({"term": {"remote_only": False}})
     if f.get("telehealth") is not None:
@@ -78,8 +85,16 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
 def provider_bm25(plan: LegPlan) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
         # typo tolerance on the words as typed (no synonyms: fuzziness and graphs do not mix)
-        {"multi_match": {"query": plan.query_text, "fields": ["specialties", "therapy_types", "bio", "name"],
-                         "fuzziness": "AUTO", "prefix_length": 1, "analyzer": "english_index", "boost": 0.3}},
+        {
+            "multi_match": {
+                "query": plan.query_text,
+                "fields": ["specialties", "therapy_types", "bio", "name"],
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+                "analyzer": "english_index",
+                "boost": 0.3,
+            }
+        },
     ]
     if plan.boost_specialties:
         should.append({"terms": {"primary_specialties.keyword": plan.boost_specialties, "boost": 3.0}})
@@ -90,19 +105,25 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
         "size": plan.window,
         "track_total_hits": True,
         "_source": {"excludes": SOURCE_EXCLUDES},
-        "query": {"bool": {
-            "should": [{"multi_match": {"query": plan.query_text, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
-                       *should],
-            "minimum_should_match": 1,
-            "filter": plan.filters,
-        }},
+        "query": {
+            "bool": {
+                "should": [
+                    {"multi_match": {"query": plan.query_text, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
+                    *should,
+                ],
+                "minimum_should_match": 1,
+                "filter": plan.filters,
+            }
+        },
         "highlight": provider_highlight(plan.query_text),
     }
 
 
 def provider_highlight(text: str) -> dict[str, Any]:
     return {
-        "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
         "fields": {"bio": {"fragment_size": 160, "number_of_fragments": 1}, "specialties": {"number_of_fragments": 0}},
         "highlight_query": {"multi_match": {"query": text, "fields": ["bio", "specialties"]}},
     }
@@ -122,9 +143,13 @@ def provider_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[s
 
 def passage_highlight(text: str) -> dict[str, Any]:
     return {
-        "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-        "fields": {"text": {"fragment_size": 200, "number_of_fragments": 1, "no_match_size": 200},
-                   "title": {"number_of_fragments": 0}},
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "encoder": "html",
+        "fields": {
+            "text": {"fragment_size": 200, "number_of_fragments": 1, "no_match_size": 200},
+            "title": {"number_of_fragments": 0},
+        },
         "highlight_query": {"multi_match": {"query": text, "fields": ["title", "text"]}},
     }
 
@@ -132,8 +157,16 @@ def passage_highlight(text: str) -> dict[str, Any]:
 def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
         {"multi_match": {"query": plan.query_text, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
-        {"multi_match": {"query": plan.query_text, "fields": ["title", "text"], "fuzziness": "AUTO",
-                         "prefix_length": 1, "analyzer": "english_index", "boost": 0.3}},
+        {
+            "multi_match": {
+                "query": plan.query_text,
+                "fields": ["title", "text"],
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+                "analyzer": "english_index",
+                "boost": 0.3,
+            }
+        },
     ]
     if plan.boost_topics:
         should.append({"terms": {"topics": plan.boost_topics, "boost": 1.0}})

@@ -54,8 +54,9 @@ class TopicLinks:
     weights: dict[str, dict[str, float]]
 
     @classmethod
-    def build(cls, embedder: Embedder, prototypes: SpecialtyPrototypes, topics: Sequence[str],
-              floor: float, top: int = 3) -> TopicLinks:
+    def build(
+        cls, embedder: Embedder, prototypes: SpecialtyPrototypes, topics: Sequence[str], floor: float, top: int = 3
+    ) -> TopicLinks:
         if not topics:
             return cls({})
         vectors = np.asarray(embedder.embed_documents([t.replace("-", " ") for t in topics]), dtype=np.float32)

@@ -89,8 +89,14 @@ def merged_filters(params: SearchParams, meaning: Interpretation) -> tuple[dict[
 
 
 class SearchService:
-    def __init__(self, settings: Settings, cluster: Cluster, embedder: Embedder,
-                 tuning: Tuning = DEFAULT_TUNING, embed_concurrency: int = 2) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cluster: Cluster,
+        embedder: Embedder,
+        tuning: Tuning = DEFAULT_TUNING,
+        embed_concurrency: int = 2,
+    ) -> None:
         self.settings = settings
         self.cluster = cluster
         self.embedder = embedder
@@ -113,7 +119,8 @@ class SearchService:
             topics = [b["key"] for b in found["aggregations"]["topics"]["buckets"]]
             prototypes = await self.prototypes()
             self._topic_links = await asyncio.to_thread(
-                TopicLinks.build, self.embedder, prototypes, topics, self.tuning.topic_link_floor)
+                TopicLinks.build, self.embedder, prototypes, topics, self.tuning.topic_link_floor
+            )
         return self._topic_links
 
     async def embed_query(self, text: str) -> list[float]:
@@ -153,8 +160,14 @@ class SearchService:
 
         engine = await self.cluster.engine()
         plans = {
-            SearchType.PROVIDERS: LegPlan(params.q, provider_filters(filters), window, num_candidates,
-                                          boost_specialties=meaning.specialties, boost_ages=meaning.age_groups),
+            SearchType.PROVIDERS: LegPlan(
+                params.q,
+                provider_filters(filters),
+                window,
+                num_candidates,
+                boost_specialties=meaning.specialties,
+                boost_ages=meaning.age_groups,
+            ),
             SearchType.PASSAGES: LegPlan(params.q, [], window, num_candidates),
         }
         searches: list[tuple[SearchType, str, dict[str, Any]]] = []
@@ -206,7 +219,7 @@ class SearchService:
     def rank(self, retrieval: Retrieval, tuning: Tuning | None = None) -> dict[SearchType, list[Fused]]:
         tuning = tuning or self.tuning
         params = retrieval.params
-        fusion = (params.fusion.value if params.fusion else tuning.fusion)
+        fusion = params.fusion.value if params.fusion else tuning.fusion
         rank_constant = params.rank_constant or tuning.rank_constant
         hybrid = params.mode is Mode.HYBRID
         ranked: dict[SearchType, list[Fused]] = {}
@@ -215,13 +228,25 @@ class SearchService:
             if doc_type is SearchType.PROVIDERS:
                 weight = params.bm25_weight if params.bm25_weight is not None else tuning.provider_bm25_weight
                 ranked[doc_type] = rank_providers(
-                    legs, sources, retrieval.meaning.specialties, retrieval.meaning.age_groups,
-                    retrieval.affinities, hybrid, tuning, weight, retrieval.window, fusion, rank_constant,
-                    retrieval.topic_evidence, retrieval.meaning.therapy_types)
+                    legs,
+                    sources,
+                    retrieval.meaning.specialties,
+                    retrieval.meaning.age_groups,
+                    retrieval.affinities,
+                    hybrid,
+                    tuning,
+                    weight,
+                    retrieval.window,
+                    fusion,
+                    rank_constant,
+                    retrieval.topic_evidence,
+                    retrieval.meaning.therapy_types,
+                )
             else:
                 weight = params.bm25_weight if params.bm25_weight is not None else tuning.passage_bm25_weight
-                ranked[doc_type] = rank_passages(legs, sources, hybrid, tuning, weight, retrieval.window,
-                                                 fusion, rank_constant)
+                ranked[doc_type] = rank_passages(
+                    legs, sources, hybrid, tuning, weight, retrieval.window, fusion, rank_constant
+                )
         return ranked
 
     def respond(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> dict[str, Any]:
@@ -237,23 +262,28 @@ class SearchService:
             if doc_type is SearchType.PROVIDERS:
                 f = retrieval.filters
                 origin = (f["lat"], f["lon"]) if f.get("lat") is not None else None
-                out["hits"] = [provider_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain)
-                               for e in page]
+                out["hits"] = [
+                    provider_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain)
+                    for e in page
+                ]
                 out["facets"] = provider_facets([sources[e.doc_id] for e in fused])
             else:
-                out["hits"] = [passage_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain)
-                               for e in page]
+                out["hits"] = [
+                    passage_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain) for e in page
+                ]
             results[doc_type.value] = out
         meaning = retrieval.meaning
         interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": retrieval.applied}
         interpreted.pop("crisis", None)
         interpreted["matched_terms"] = [{"text": a, "meaning": b} for a, b in meaning.matched_terms]
         if params.explain and retrieval.affinities:
-            interpreted["semantic_specialties"] = {k: round(v, 4) for k, v in
-                                                   sorted(retrieval.affinities.items(), key=lambda x: -x[1])[:5]}
+            interpreted["semantic_specialties"] = {
+                k: round(v, 4) for k, v in sorted(retrieval.affinities.items(), key=lambda x: -x[1])[:5]
+            }
         if params.explain and retrieval.topic_evidence:
-            interpreted["guide_topic_specialties"] = {k: round(v, 4) for k, v in
-                                                      sorted(retrieval.topic_evidence.items(), key=lambda x: -x[1])[:5]}
+            interpreted["guide_topic_specialties"] = {
+                k: round(v, 4) for k, v in sorted(retrieval.topic_evidence.items(), key=lambda x: -x[1])[:5]
+            }
         return {
             "query": params.q,
             "mode": params.mode.value,

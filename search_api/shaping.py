@@ -33,14 +33,21 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def explain_of(entry: Fused) -> dict[str, Any]:
     return {
         "fused_score": round(entry.score, 6),
-        "legs": {leg: {"rank": hit.rank, "score": round(hit.score, 6), "normalized": round(hit.normalized, 6)}
-                 for leg, hit in entry.legs.items()},
+        "legs": {
+            leg: {"rank": hit.rank, "score": round(hit.score, 6), "normalized": round(hit.normalized, 6)}
+            for leg, hit in entry.legs.items()
+        },
         "boosts": {name: round(value, 6) for name, value in entry.boosts.items()},
     }
 
 
-def provider_hit(source: Mapping[str, Any], entry: Fused, highlights: Mapping[str, list[str]],
-                 origin: tuple[float, float] | None, explain: bool) -> dict[str, Any]:
+def provider_hit(
+    source: Mapping[str, Any],
+    entry: Fused,
+    highlights: Mapping[str, list[str]],
+    origin: tuple[float, float] | None,
+    explain: bool,
+) -> dict[str, Any]:
     hit: dict[str, Any] = {
         "id": source["id"],
         "name": source["name"],
@@ -76,8 +83,9 @@ def snippet(text: str, highlights: Mapping[str, list[str]]) -> str:
     return cut + "…"
 
 
-def passage_hit(source: Mapping[str, Any], entry: Fused, highlights: Mapping[str, list[str]],
-                explain: bool) -> dict[str, Any]:
+def passage_hit(
+    source: Mapping[str, Any], entry: Fused, highlights: Mapping[str, list[str]], explain: bool
+) -> dict[str, Any]:
     hit: dict[str, Any] = {
         "id": source["id"],
         "title": source.get("title"),

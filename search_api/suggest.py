@@ -37,8 +37,9 @@ def suggest_specialties(prefix: str, limit: int = MAX_PER_KIND) -> list[str]:
             rank = 0 if text.startswith(typed) else 1
         # one typo: compare with the word's prefixes one shorter and one longer too, so that a
         # letter missing ("depresion") or doubled ("anxxiety") counts as one edit, not two
-        elif len(typed) >= 4 and any(edit_distance(w[:n], typed, 1) <= 1 for w in words
-                                     for n in (len(typed) - 1, len(typed), len(typed) + 1)):
+        elif len(typed) >= 4 and any(
+            edit_distance(w[:n], typed, 1) <= 1 for w in words for n in (len(typed) - 1, len(typed), len(typed) + 1)
+        ):
             rank = 2
         else:
             continue
@@ -50,8 +51,14 @@ def name_body(prefix: str) -> dict[str, Any]:
     return {
         "size": MAX_PER_KIND,
         "_source": ["id", "name", "city", "state"],
-        "query": {"multi_match": {"query": prefix, "type": "bool_prefix", "fuzziness": "AUTO",
-                                  "fields": ["name.suggest", "name.suggest._2gram", "name.suggest._3gram"]}},
+        "query": {
+            "multi_match": {
+                "query": prefix,
+                "type": "bool_prefix",
+                "fuzziness": "AUTO",
+                "fields": ["name.suggest", "name.suggest._2gram", "name.suggest._3gram"],
+            }
+        },
     }
 
 
@@ -60,8 +67,19 @@ def question_body(prefix: str) -> dict[str, Any]:
         "size": MAX_PER_KIND,
         "_source": ["id", "title", "guide", "url"],
         "collapse": {"field": "title.keyword"},
-        "query": {"bool": {"must": [{"multi_match": {
-            "query": prefix, "type": "bool_prefix", "fuzziness": "AUTO",
-            "fields": ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]}}],
-            "filter": [{"exists": {"field": "title"}}]}},
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "multi_match": {
+                            "query": prefix,
+                            "type": "bool_prefix",
+                            "fuzziness": "AUTO",
+                            "fields": ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
+                        }
+                    }
+                ],
+                "filter": [{"exists": {"field": "title"}}],
+            }
+        },
     }

@@ -139,9 +139,7 @@ def _add_para(section: _Section, para: Para) -> None:
     if para.bullet and last is not None and last.bullet:
         section.paragraphs[-1] = Para(last.line, f"{last.text}\n- {text}", bullet=True)
     else:
-        section.paragraphs.append(
-            Para(para.line, f"- {text}" if para.bullet else text, para.bullet)
-        )
+        section.paragraphs.append(Para(para.line, f"- {text}" if para.bullet else text, para.bullet))
 
 
 def _is_chrome(line: str) -> bool:
@@ -175,18 +173,14 @@ def _introduces_card(heading: Heading, paras: list[Para]) -> bool:
     # as "Cognitive Behavioral Therapy (CBT)" stays part of the passage.
     subject = (f"{heading.text} is a ", f"{heading.text} is an ")
     return heading.level > 1 and any(
-        TREATS.search(line) and line.startswith(subject)
-        for para in paras
-        for line in para.text.splitlines()
+        TREATS.search(line) and line.startswith(subject) for para in paras for line in para.text.splitlines()
     )
 
 
 # --- outline -> records -----------------------------------------------------------------
 
 
-def _records(
-    path: str, stem: str, outline: _Outline, url: str | None
-) -> tuple[list[RawRecord], list[ReadError]]:
+def _records(path: str, stem: str, outline: _Outline, url: str | None) -> tuple[list[RawRecord], list[ReadError]]:
     if not outline.cards and not any(s.kind == "question" for s in outline.sections):
         return [], [ReadError(path, 1, "no question headings or provider cards found")]
     guide = _guide(outline.title)
@@ -222,9 +216,7 @@ def _passage_records(
     return records
 
 
-def _provider_records(
-    path: str, prefix: str, cards: list[Card]
-) -> tuple[list[RawRecord], list[ReadError]]:
+def _provider_records(path: str, prefix: str, cards: list[Card]) -> tuple[list[RawRecord], list[ReadError]]:
     records: list[RawRecord] = []
     errors: list[ReadError] = []
     seen: dict[str, int] = {}

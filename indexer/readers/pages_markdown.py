@@ -71,9 +71,7 @@ def _list_blocks(tokens: list[Token]) -> list[Block]:
     """Each top-level item is a card when it holds a "They treat" sentence, else a bullet."""
     blocks: list[Block] = []
     item_level = tokens[0].level + 1
-    starts = [
-        i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == item_level
-    ]
+    starts = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == item_level]
     for start in starts:
         end = _closing(tokens, start)
         lines: list[str] = []

@@ -152,9 +152,7 @@ _ADDRESS = re.compile(
 _REMOTE = re.compile(r"^remote only\.?$", re.IGNORECASE)
 _YEARS = re.compile(r"^(?P<rest>.*?)\s+and has been in practice for (?P<years>\d+) years?$")
 # Greedy credential: "Diplomate in Clinical Social Work in Austin, Texas" ends at the last " in ".
-_INTRO = re.compile(
-    r"^(?P<name>.+?) is an? (?P<credential>.+) in (?:(?P<city>[^,]+), )?(?P<state>[^,]+)$"
-)
+_INTRO = re.compile(r"^(?P<name>.+?) is an? (?P<credential>.+) in (?:(?P<city>[^,]+), )?(?P<state>[^,]+)$")
 _ROLE_NOUN = re.compile(r"(ist|or|er|ian|ant|ee)$")
 
 

@@ -45,8 +45,9 @@ _corpus: dict[str, Settings] = {}
 # ------------------------------------------------------------------ the corpus
 
 
-def api_corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, base: Settings,
-               embedder: Embedder) -> Settings:
+def api_corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, base: Settings, embedder: Embedder
+) -> Settings:
     """Settings (anonymous access on) whose prefix serves the API test corpus; loaded on the
     first call in this process, its indices removed when pytest finishes."""
     if "settings" in _corpus:
@@ -68,16 +69,21 @@ def api_corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     with pytest.MonkeyPatch.context() as env:
         env.setenv("INDEX_PREFIX", prefix)
         env.setenv("EMBEDDING_CACHE", str(Path(cache_dir) / "embeddings.sqlite"))
-        code = indexer_main(["rebuild", "--providers", str(providers), "--passages", str(GUIDE_PASSAGES)],
-                            stdout, stderr, embedder_factory=lambda: embedder)
+        code = indexer_main(
+            ["rebuild", "--providers", str(providers), "--passages", str(GUIDE_PASSAGES)],
+            stdout,
+            stderr,
+            embedder_factory=lambda: embedder,
+        )
     assert code == 0, f"loading the API test corpus failed ({code}):\n{stdout.getvalue()}\n{stderr.getvalue()}"
     _corpus["settings"] = api_settings(base, prefix)
     return _corpus["settings"]
 
 
 def api_settings(base: Settings, prefix: str, **update: Any) -> Settings:
-    return base.model_copy(update={"index_prefix": prefix, "allow_anonymous": True, "api_keys": None,
-                                   "api_keys_file": None, **update})
+    return base.model_copy(
+        update={"index_prefix": prefix, "allow_anonymous": True, "api_keys": None, "api_keys_file": None, **update}
+    )
 
 
 def remove_prefix(base: Settings, prefix: str) -> None:

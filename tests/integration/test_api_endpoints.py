@@ -20,8 +20,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.fixture(scope="module")
-def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, base_settings: Settings,
-           cluster: SyncEngine, real_embedder: Embedder) -> Settings:
+def corpus(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    base_settings: Settings,
+    cluster: SyncEngine,
+    real_embedder: Embedder,
+) -> Settings:
     return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
 
 
@@ -33,10 +38,15 @@ async def client(corpus: Settings, real_embedder: Embedder) -> AsyncIterator[htt
 
 @pytest.fixture(scope="module")
 def a_provider(cluster: SyncEngine, corpus: Settings) -> dict[str, Any]:
-    body = {"size": 1, "sort": [{"id": "asc"}], "_source": {"excludes": ["embedding"]},
-            "query": {"bool": {"filter": [{"exists": {"field": "city"}}]}}}
+    body = {
+        "size": 1,
+        "sort": [{"id": "asc"}],
+        "_source": {"excludes": ["embedding"]},
+        "query": {"bool": {"filter": [{"exists": {"field": "city"}}]}},
+    }
     source: dict[str, Any] = cluster.request("POST", f"/{corpus.providers_alias}/_search", body)["hits"]["hits"][0][
-        "_source"]
+        "_source"
+    ]
     return source
 
 
@@ -52,15 +62,18 @@ async def suggest(client: httpx.AsyncClient, q: str) -> dict[str, Any]:
 # ------------------------------------------------------------------ suggest
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("anx", "Anxiety"),
-    ("Anx", "Anxiety"),
-    ("dep", "Depression"),
-    ("anxeity", "Anxiety"),  # one typo away
-    ("depresion", "Depression"),  # a letter missing
-    ("ptsd", "Posttraumatic Stress Disorder (PTSD)"),
-    ("depressoin", "Depression"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("anx", "Anxiety"),
+        ("Anx", "Anxiety"),
+        ("dep", "Depression"),
+        ("anxeity", "Anxiety"),  # one typo away
+        ("depresion", "Depression"),  # a letter missing
+        ("ptsd", "Posttraumatic Stress Disorder (PTSD)"),
+        ("depressoin", "Depression"),
+    ],
+)
 async def test_suggest_specialties(client: httpx.AsyncClient, typed: str, expected: str) -> None:
     names = [s["text"] for s in (await suggest(client, typed))["specialties"]]
     assert expected in names, names
@@ -106,15 +119,18 @@ async def test_a_passage_by_id(client: httpx.AsyncClient) -> None:
     assert "embedding" not in doc
 
 
-@pytest.mark.parametrize("path", [
-    "/v1/providers/no-such-provider",
-    "/v1/passages/no-such-passage",
-    "/v1/providers/guide-self-harm-01",  # a passage id is not a provider
-    "/v1/passages/demo-p-0000001",
-    "/v1/providers/%2A",
-    "/v1/providers/%E2%9C%A8%F0%9F%98%80",
-    "/v1/passages/title%3A(a%20OR",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/providers/no-such-provider",
+        "/v1/passages/no-such-passage",
+        "/v1/providers/guide-self-harm-01",  # a passage id is not a provider
+        "/v1/passages/demo-p-0000001",
+        "/v1/providers/%2A",
+        "/v1/providers/%E2%9C%A8%F0%9F%98%80",
+        "/v1/passages/title%3A(a%20OR",
+    ],
+)
 async def test_unknown_ids_are_404_json(client: httpx.AsyncClient, path: str) -> None:
     assert_error(await client.get(path), 404, "not_found")
 
@@ -142,8 +158,9 @@ async def test_readyz_when_the_aliases_exist(client: httpx.AsyncClient) -> None:
     assert response.json()["status"] == "ready"
 
 
-async def test_without_indices_readyz_is_503_and_search_says_why(base_settings: Settings, cluster: SyncEngine,
-                                                                real_embedder: Embedder) -> None:
+async def test_without_indices_readyz_is_503_and_search_says_why(
+    base_settings: Settings, cluster: SyncEngine, real_embedder: Embedder
+) -> None:
     settings = api_settings(base_settings, f"test-api-empty-{uuid.uuid4().hex[:8]}")
     async with running_app(settings, real_embedder) as client:
         ready = await client.get("/readyz")
@@ -158,13 +175,32 @@ async def test_without_indices_readyz_is_503_and_search_says_why(base_settings: 
 
 async def test_openapi_and_docs_are_served(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
-    for path in ("/v1/search", "/v1/suggest", "/v1/providers/{doc_id}", "/v1/passages/{doc_id}", "/healthz",
-                 "/readyz"):
+    for path in ("/v1/search", "/v1/suggest", "/v1/providers/{doc_id}", "/v1/passages/{doc_id}", "/healthz", "/readyz"):
         assert path in spec["paths"], path
     assert {"get", "post"} <= set(spec["paths"]["/v1/search"])
     documented = {p["name"] for p in spec["paths"]["/v1/search"]["get"]["parameters"]}
-    assert {"q", "type", "mode", "size", "from", "state", "city", "zip", "lat", "lon", "radius_km", "remote",
-            "telehealth", "accepting", "specialty", "credential", "language", "insurance", "age_group",
-            "therapy_type", "explain"} <= documented
+    assert {
+        "q",
+        "type",
+        "mode",
+        "size",
+        "from",
+        "state",
+        "city",
+        "zip",
+        "lat",
+        "lon",
+        "radius_km",
+        "remote",
+        "telehealth",
+        "accepting",
+        "specialty",
+        "credential",
+        "language",
+        "insurance",
+        "age_group",
+        "therapy_type",
+        "explain",
+    } <= documented
     docs = await client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()

@@ -21,19 +21,53 @@ from tests.integration.api_fixtures import api_corpus, assert_error, running_app
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ODD_QUERIES = [
-    "title:(a OR", "*", "?", "\\", "/", "//", "/.*/", "a AND OR NOT", "name:* AND specialties:[a TO z]",
-    "anxiety~2^5", '"unclosed phrase', "(((((", ")))))", "+-&&||!(){}[]^\"~*?:\\/", "a" * 500,
-    '{"query": {"match_all": {}}}', "[1, 2, 3]", "null", '{"q": "anxiety", "size": 1000}',
-    "<script>alert(1)</script>", "' OR 1=1 --", "%00%ff", "😀", "I'm 😢 and anxious 🙏🏽", "👨‍👩‍👧‍👦" * 50,
-    "😀" * 500, "\x01\x02\x7f\x1b[31m", "tab\tand\nnewline", "اضطراب القلق", "טיפול בחרדה", "e\u0301" * 200,
-    "\u200b\u200e\u202e", "\ufffd", "ｆｕｌｌ ｗｉｄｔｈ", "anxiety " * 60,
+    "title:(a OR",
+    "*",
+    "?",
+    "\\",
+    "/",
+    "//",
+    "/.*/",
+    "a AND OR NOT",
+    "name:* AND specialties:[a TO z]",
+    "anxiety~2^5",
+    '"unclosed phrase',
+    "(((((",
+    ")))))",
+    '+-&&||!(){}[]^"~*?:\\/',
+    "a" * 500,
+    '{"query": {"match_all": {}}}',
+    "[1, 2, 3]",
+    "null",
+    '{"q": "anxiety", "size": 1000}',
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00%ff",
+    "😀",
+    "I'm 😢 and anxious 🙏🏽",
+    "👨‍👩‍👧‍👦" * 50,
+    "😀" * 500,
+    "\x01\x02\x7f\x1b[31m",
+    "tab\tand\nnewline",
+    "اضطراب القلق",
+    "טיפול בחרדה",
+    "e\u0301" * 200,
+    "\u200b\u200e\u202e",
+    "\ufffd",
+    "ｆｕｌｌ ｗｉｄｔｈ",
+    "anxiety " * 60,
 ]
 EMPTY_QUERIES = ["", " ", "\t\n", "\u3000", "a" * 501, "a\x00b"]
 
 
 @pytest.fixture(scope="module")
-def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, base_settings: Settings,
-           cluster: SyncEngine, real_embedder: Embedder) -> Settings:
+def corpus(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    base_settings: Settings,
+    cluster: SyncEngine,
+    real_embedder: Embedder,
+) -> Settings:
     return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
 
 
@@ -68,47 +102,69 @@ async def test_odd_queries_are_answered(client: httpx.AsyncClient, q: str) -> No
 
 @pytest.mark.parametrize("q", EMPTY_QUERIES, ids=range(len(EMPTY_QUERIES)))
 async def test_empty_overlong_and_nul_queries_are_422(client: httpx.AsyncClient, q: str) -> None:
-    for response in (await client.get("/v1/search", params={"q": q}),
-                     await client.post("/v1/search", json={"q": q, "mode": "vector"})):
+    for response in (
+        await client.get("/v1/search", params={"q": q}),
+        await client.post("/v1/search", json={"q": q, "mode": "vector"}),
+    ):
         assert_error(response, 422, "invalid_parameter")
     if len(q) <= 100:
         assert (await client.get("/v1/suggest", params={"q": q})).status_code in (200, 422)
 
 
-@pytest.mark.parametrize("raw", [
-    "q=%FF%FE%FD", "q=%ED%A0%80", "q=%C3%28", "q=%F0%9F%98", "q=%25%25%25", "q=%", "q=%zz", "q=a&q=b&q=",
-    "q=anxiety&size=%00", "q=anxiety&specialty=%FF", "q=anxiety&lat=1e999&lon=0", "q=anxiety&lat=NaN&lon=0",
-    "q=anxiety&size=99999999999999999999999", "q=anxiety&from=0x10", "q=anxiety&explain=%F0%9F%98%80",
-    "q=anxiety&" + "&".join(f"specialty=s{i}" for i in range(21)), "=&&=&q=anxiety", "q[]=anxiety",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "q=%FF%FE%FD",
+        "q=%ED%A0%80",
+        "q=%C3%28",
+        "q=%F0%9F%98",
+        "q=%25%25%25",
+        "q=%",
+        "q=%zz",
+        "q=a&q=b&q=",
+        "q=anxiety&size=%00",
+        "q=anxiety&specialty=%FF",
+        "q=anxiety&lat=1e999&lon=0",
+        "q=anxiety&lat=NaN&lon=0",
+        "q=anxiety&size=99999999999999999999999",
+        "q=anxiety&from=0x10",
+        "q=anxiety&explain=%F0%9F%98%80",
+        "q=anxiety&" + "&".join(f"specialty=s{i}" for i in range(21)),
+        "=&&=&q=anxiety",
+        "q[]=anxiety",
+    ],
+)
 async def test_binary_and_malformed_query_strings(client: httpx.AsyncClient, raw: str) -> None:
     check(await client.get(f"/v1/search?{raw}"))
     check(await client.get(f"/v1/suggest?{raw}"))
 
 
-@pytest.mark.parametrize(("content", "content_type"), [
-    (b"", "application/json"),
-    (b"\xff\xfe\x00\x01binary", "application/json"),
-    (bytes(range(256)), "application/octet-stream"),
-    (b"q=anxiety", "application/x-www-form-urlencoded"),
-    (b"anxiety", "text/plain"),
-    (b'{"q": "anxiety"', "application/json"),
-    (b'{"q": "anxiety"} trailing', "application/json"),
-    (b'{"q": "\\ud800"}', "application/json"),
-    (b'{"q": "anxiety", "q": ""}', "application/json"),
-    (b"[" * 10_000 + b"]" * 10_000, "application/json"),
-    (b'{"q": "' + b"a" * 2_000_000 + b'"}', "application/json"),
-    (json.dumps({"q": "anxiety", "size": 1e400}).encode(), "application/json"),
-    (b'{"q": "anxiety", "size": NaN}', "application/json"),
-    (b'{"q": "anxiety", "lat": Infinity, "lon": 0}', "application/json"),
-    (b'{"q": "anxiety", "specialty": {"$ne": null}}', "application/json"),
-    (b'{"q": {"match_all": {}}}', "application/json"),
-    (b'{"q": ["anxiety"]}', "application/json"),
-    (b'{"q": 42}', "application/json"),
-    (b"null", "application/json"),
-    (b"[]", "application/json"),
-    (b'"anxiety"', "application/json"),
-])
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"", "application/json"),
+        (b"\xff\xfe\x00\x01binary", "application/json"),
+        (bytes(range(256)), "application/octet-stream"),
+        (b"q=anxiety", "application/x-www-form-urlencoded"),
+        (b"anxiety", "text/plain"),
+        (b'{"q": "anxiety"', "application/json"),
+        (b'{"q": "anxiety"} trailing', "application/json"),
+        (b'{"q": "\\ud800"}', "application/json"),
+        (b'{"q": "anxiety", "q": ""}', "application/json"),
+        (b"[" * 10_000 + b"]" * 10_000, "application/json"),
+        (b'{"q": "' + b"a" * 2_000_000 + b'"}', "application/json"),
+        (json.dumps({"q": "anxiety", "size": 1e400}).encode(), "application/json"),
+        (b'{"q": "anxiety", "size": NaN}', "application/json"),
+        (b'{"q": "anxiety", "lat": Infinity, "lon": 0}', "application/json"),
+        (b'{"q": "anxiety", "specialty": {"$ne": null}}', "application/json"),
+        (b'{"q": {"match_all": {}}}', "application/json"),
+        (b'{"q": ["anxiety"]}', "application/json"),
+        (b'{"q": 42}', "application/json"),
+        (b"null", "application/json"),
+        (b"[]", "application/json"),
+        (b'"anxiety"', "application/json"),
+    ],
+)
 async def test_malformed_bodies_are_422(client: httpx.AsyncClient, content: bytes, content_type: str) -> None:
     response = await client.post("/v1/search", content=content, headers={"content-type": content_type})
     assert_error(response, 422)
@@ -117,16 +173,52 @@ async def test_malformed_bodies_are_422(client: httpx.AsyncClient, content: byte
 # ------------------------------------------------------------------ fuzz
 
 FRAGMENTS: dict[str, list[str]] = {
-    "ascii": ["anxiety", "therapist", "near me", "my son", "couples", "EMDR", "grief", "Texas", "LCSW", "cbt",
-              "insurance aetna", "remote", "teen", "sleep", "panic attacks", "who takes medicaid"],
+    "ascii": [
+        "anxiety",
+        "therapist",
+        "near me",
+        "my son",
+        "couples",
+        "EMDR",
+        "grief",
+        "Texas",
+        "LCSW",
+        "cbt",
+        "insurance aetna",
+        "remote",
+        "teen",
+        "sleep",
+        "panic attacks",
+        "who takes medicaid",
+    ],
     "punctuation": [*"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "...", "--", "&&", "||", "''", '""'],
     "emoji": ["😀", "😢", "🙏🏽", "👨‍👩‍👧", "❤️", "🔥", "🧠", "🇺🇸", "\U0001fae0"],
     "control": ["\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\t", "\n", "\r"],
     "rtl": ["اضطراب", "القلق", "חרדה", "טיפול", "\u202e", "\u200f", "افسردگی"],
     "unicode": ["é", "e\u0301", "ß", "İ", "ﬁ", "Ω", "日本語", "한국어", "ｆｕｌｌ", "\u3000", "\ufffd", "𝔘𝔫𝔦"],
     "json": ['{"q":', '"size": 9999', "}", "{", "[", "]", "null", "true", '{"$where": "1"}', '\\"', "\\u0000"],
-    "lucene": ["title:(a OR", "*", "?", "~", "~2", "^10", "AND", "OR", "NOT", "[a TO z]", "{1 TO 5}", "/re.*/",
-               "name:*", "_exists_:bio", "field:\"x\"", "+anxiety", "-depression", "(", ")", ":"],
+    "lucene": [
+        "title:(a OR",
+        "*",
+        "?",
+        "~",
+        "~2",
+        "^10",
+        "AND",
+        "OR",
+        "NOT",
+        "[a TO z]",
+        "{1 TO 5}",
+        "/re.*/",
+        "name:*",
+        "_exists_:bio",
+        'field:"x"',
+        "+anxiety",
+        "-depression",
+        "(",
+        ")",
+        ":",
+    ],
 }
 
 
@@ -144,8 +236,26 @@ def fuzz_extras(rng: random.Random) -> dict[str, Any]:
     if rng.random() > 0.25:
         return {}
     name = rng.choice(["size", "from", "state", "specialty", "lat", "explain", "type", "zip"])
-    value = rng.choice(["0", "1", "50", "51", "-3", "1e3", "", "Texas", "Anxiety", "😀", "true", "all", "12345",
-                        "providers", "90.0001", "null"])
+    value = rng.choice(
+        [
+            "0",
+            "1",
+            "50",
+            "51",
+            "-3",
+            "1e3",
+            "",
+            "Texas",
+            "Anxiety",
+            "😀",
+            "true",
+            "all",
+            "12345",
+            "providers",
+            "90.0001",
+            "null",
+        ]
+    )
     return {name: value}
 
 

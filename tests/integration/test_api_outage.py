@@ -38,8 +38,13 @@ REQUESTS: dict[str, Request] = {
 
 
 @pytest.fixture(scope="module")
-def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, base_settings: Settings,
-           cluster: SyncEngine, real_embedder: Embedder) -> Settings:
+def corpus(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    base_settings: Settings,
+    cluster: SyncEngine,
+    real_embedder: Embedder,
+) -> Settings:
     return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
 
 
@@ -124,8 +129,9 @@ async def test_cluster_stopped_mid_traffic_then_back(corpus: Settings, real_embe
     assert set(statuses) <= {200, 503}, statuses
 
 
-async def test_app_started_while_the_cluster_is_down_becomes_ready_by_itself(corpus: Settings,
-                                                                            real_embedder: Embedder) -> None:
+async def test_app_started_while_the_cluster_is_down_becomes_ready_by_itself(
+    corpus: Settings, real_embedder: Embedder
+) -> None:
     with proxy_to(corpus.es_url, mode="down") as proxy:
         async with running_app(through(proxy, corpus), real_embedder) as client:
             assert (await client.get("/healthz")).status_code == 200

@@ -24,8 +24,13 @@ PASSAGE_HIT_KEYS = {"id", "title", "guide", "snippet", "text", "url", "score", "
 
 
 @pytest.fixture(scope="module")
-def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, base_settings: Settings,
-           cluster: SyncEngine, real_embedder: Embedder) -> Settings:
+def corpus(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    base_settings: Settings,
+    cluster: SyncEngine,
+    real_embedder: Embedder,
+) -> Settings:
     return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
 
 
@@ -69,11 +74,29 @@ def engine_count(cluster: SyncEngine, corpus: Settings, filters: list[dict[str, 
 @pytest.fixture(scope="module")
 def target(cluster: SyncEngine, corpus: Settings) -> dict[str, Any]:
     """A stored provider with a place and every list filled, to build every filter from."""
-    must = [{"exists": {"field": f}} for f in ("location", "zip", "city", "state", "credentials", "languages",
-                                                 "insurance", "ages_served", "therapy_types", "specialties")]
-    body = {"size": 1, "sort": [{"id": "asc"}], "_source": {"excludes": ["embedding"]},
-            "query": {"bool": {"filter": [*must, {"term": {"telehealth": True}},
-                                          {"term": {"accepting_new_clients": True}}]}}}
+    must = [
+        {"exists": {"field": f}}
+        for f in (
+            "location",
+            "zip",
+            "city",
+            "state",
+            "credentials",
+            "languages",
+            "insurance",
+            "ages_served",
+            "therapy_types",
+            "specialties",
+        )
+    ]
+    body = {
+        "size": 1,
+        "sort": [{"id": "asc"}],
+        "_source": {"excludes": ["embedding"]},
+        "query": {
+            "bool": {"filter": [*must, {"term": {"telehealth": True}}, {"term": {"accepting_new_clients": True}}]}
+        },
+    }
     hits = cluster.request("POST", f"/{corpus.providers_alias}/_search", body)["hits"]["hits"]
     assert hits, "the demo corpus has no provider with every field filled"
     source: dict[str, Any] = hits[0]["_source"]
@@ -83,13 +106,26 @@ def target(cluster: SyncEngine, corpus: Settings) -> dict[str, Any]:
 def every_parameter(target: dict[str, Any], mode: str) -> dict[str, Any]:
     """Every SPEC parameter, each chosen so that `target` matches them all."""
     return {
-        "q": target["name"], "type": "all", "mode": mode, "size": 5, "from": 0,
-        "state": target["state"], "city": target["city"], "zip": target["zip"],
-        "lat": target["location"]["lat"], "lon": target["location"]["lon"], "radius_km": 2,
-        "remote": True, "telehealth": True, "accepting": True,
-        "specialty": [target["specialties"][0], "Grief"], "credential": [target["credentials"][0]],
-        "language": [target["languages"][0]], "insurance": [target["insurance"][0]],
-        "age_group": [target["ages_served"][0]], "therapy_type": [target["therapy_types"][0]],
+        "q": target["name"],
+        "type": "all",
+        "mode": mode,
+        "size": 5,
+        "from": 0,
+        "state": target["state"],
+        "city": target["city"],
+        "zip": target["zip"],
+        "lat": target["location"]["lat"],
+        "lon": target["location"]["lon"],
+        "radius_km": 2,
+        "remote": True,
+        "telehealth": True,
+        "accepting": True,
+        "specialty": [target["specialties"][0], "Grief"],
+        "credential": [target["credentials"][0]],
+        "language": [target["languages"][0]],
+        "insurance": [target["insurance"][0]],
+        "age_group": [target["ages_served"][0]],
+        "therapy_type": [target["therapy_types"][0]],
         "explain": True,
     }
 
@@ -99,7 +135,8 @@ def every_parameter(target: dict[str, Any], mode: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_every_parameter_is_accepted_on_get_and_post_and_applied(
-        client: httpx.AsyncClient, target: dict[str, Any], mode: str) -> None:
+    client: httpx.AsyncClient, target: dict[str, Any], mode: str
+) -> None:
     params = every_parameter(target, mode)
     got = await ok(client, "GET", **params)
     posted = await ok(client, "POST", **params)
@@ -119,42 +156,50 @@ async def test_get_and_post_give_the_same_results(client: httpx.AsyncClient) -> 
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize(("params", "parameter"), [
-    ({"size": 51}, "size"),
-    ({"size": -1}, "size"),
-    ({"size": "ten"}, "size"),
-    ({"from": -1}, "from"),
-    ({"from": 100000}, "from"),
-    ({"mode": "fuzzy"}, "mode"),
-    ({"type": "doctors"}, "type"),
-    ({"lat": 91, "lon": 0}, "lat"),
-    ({"lat": 10, "lon": -181}, "lon"),
-    ({"radius_km": 0, "lat": 1, "lon": 1}, "radius_km"),
-    ({"zip": "9021"}, "zip"),
-    ({"remote": "perhaps"}, "remote"),
-    ({"explain": "maybe"}, "explain"),
-    ({"specialty": ["x"] * 21}, "specialty"),
-    ({"specialty": [""]}, "specialty"),
-    ({"colour": "blue"}, "colour"),
-    ({"q": ""}, "q"),
-    ({"q": "   "}, "q"),
-    ({"q": "a" * 501}, "q"),
-])
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"size": 51}, "size"),
+        ({"size": -1}, "size"),
+        ({"size": "ten"}, "size"),
+        ({"from": -1}, "from"),
+        ({"from": 100000}, "from"),
+        ({"mode": "fuzzy"}, "mode"),
+        ({"type": "doctors"}, "type"),
+        ({"lat": 91, "lon": 0}, "lat"),
+        ({"lat": 10, "lon": -181}, "lon"),
+        ({"radius_km": 0, "lat": 1, "lon": 1}, "radius_km"),
+        ({"zip": "9021"}, "zip"),
+        ({"remote": "perhaps"}, "remote"),
+        ({"explain": "maybe"}, "explain"),
+        ({"specialty": ["x"] * 21}, "specialty"),
+        ({"specialty": [""]}, "specialty"),
+        ({"colour": "blue"}, "colour"),
+        ({"q": ""}, "q"),
+        ({"q": "   "}, "q"),
+        ({"q": "a" * 501}, "q"),
+    ],
+)
 async def test_bad_parameters_are_422_naming_the_parameter(
-        client: httpx.AsyncClient, method: str, params: dict[str, Any], parameter: str) -> None:
+    client: httpx.AsyncClient, method: str, params: dict[str, Any], parameter: str
+) -> None:
     response = await search(client, method, **{"q": "anxiety", **params})
     assert_invalid(response, parameter)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize(("params", "named"), [
-    ({"lat": 40.7}, "lat"),
-    ({"lon": -74.0}, "lon"),
-    ({"radius_km": 10}, "radius_km"),
-    ({"radius_km": 10, "lat": 40.7}, "lon"),
-])
-async def test_incomplete_geo_filters_are_422(client: httpx.AsyncClient, method: str, params: dict[str, Any],
-                                              named: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"lat": 40.7}, "lat"),
+        ({"lon": -74.0}, "lon"),
+        ({"radius_km": 10}, "radius_km"),
+        ({"radius_km": 10, "lat": 40.7}, "lon"),
+    ],
+)
+async def test_incomplete_geo_filters_are_422(
+    client: httpx.AsyncClient, method: str, params: dict[str, Any], named: str
+) -> None:
     error = assert_invalid(await search(client, method, q="anxiety", **params))
     assert named.split("_")[0] in error["message"]
 
@@ -165,8 +210,9 @@ async def test_q_is_required(client: httpx.AsyncClient) -> None:
 
 
 async def test_repeatable_filters_take_any_of_their_values(client: httpx.AsyncClient) -> None:
-    both = await client.get("/v1/search?q=therapy&mode=vector&type=providers&size=50"
-                            "&specialty=Anxiety&specialty=Depression")
+    both = await client.get(
+        "/v1/search?q=therapy&mode=vector&type=providers&size=50&specialty=Anxiety&specialty=Depression"
+    )
     assert both.status_code == 200, both.text
     hits = both.json()["providers"]["hits"]
     assert hits
@@ -181,13 +227,17 @@ async def test_repeatable_filters_take_any_of_their_values(client: httpx.AsyncCl
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize(("name", "value", "check"), [
-    ("state", "California", lambda hit: hit["state"] == "California"),
-    ("specialty", ["Depression"], lambda hit: "Depression" in hit["specialties"]),
-    ("telehealth", False, lambda hit: hit["telehealth"] is False),
-])
-async def test_every_hit_respects_the_filters_in_every_mode(client: httpx.AsyncClient, mode: str, name: str,
-                                                             value: Any, check: Any) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "check"),
+    [
+        ("state", "California", lambda hit: hit["state"] == "California"),
+        ("specialty", ["Depression"], lambda hit: "Depression" in hit["specialties"]),
+        ("telehealth", False, lambda hit: hit["telehealth"] is False),
+    ],
+)
+async def test_every_hit_respects_the_filters_in_every_mode(
+    client: httpx.AsyncClient, mode: str, name: str, value: Any, check: Any
+) -> None:
     for q in ("therapist for depression and anxiety", "couples counseling"):
         body = await ok(client, q=q, mode=mode, type="providers", size=50, **{name: value})
         hits = body["providers"]["hits"]
@@ -204,19 +254,25 @@ async def test_a_place_understood_from_the_query_filters_both_legs(client: httpx
     assert hits and all(hit["state"] == "California" for hit in hits)
 
 
-async def test_knn_does_not_come_back_short_under_a_filter(client: httpx.AsyncClient, cluster: SyncEngine,
-                                                           corpus: Settings) -> None:
+async def test_knn_does_not_come_back_short_under_a_filter(
+    client: httpx.AsyncClient, cluster: SyncEngine, corpus: Settings
+) -> None:
     # the state with the fewest providers that still has at least 10
-    aggs = cluster.request("POST", f"/{corpus.providers_alias}/_search",
-                           {"size": 0, "aggs": {"s": {"terms": {"field": "state", "size": 100}}}})
+    aggs = cluster.request(
+        "POST",
+        f"/{corpus.providers_alias}/_search",
+        {"size": 0, "aggs": {"s": {"terms": {"field": "state", "size": 100}}}},
+    )
     counts = {b["key"]: b["doc_count"] for b in aggs["aggregations"]["s"]["buckets"] if b["doc_count"] >= 10}
     state = min(counts, key=lambda s: counts[s])
-    body = await ok(client, q="someone to talk to about my marriage", mode="vector", type="providers", size=10,
-                    state=state)
+    body = await ok(
+        client, q="someone to talk to about my marriage", mode="vector", type="providers", size=10, state=state
+    )
     assert len(body["providers"]["hits"]) == 10
     # every matching provider is in the vector list (the window is larger than the state)
-    everyone = await ok(client, q="someone to talk to about my marriage", mode="vector", type="providers",
-                        size=50, state=state)
+    everyone = await ok(
+        client, q="someone to talk to about my marriage", mode="vector", type="providers", size=50, state=state
+    )
     assert everyone["providers"]["total"] == engine_count(cluster, corpus, [{"term": {"state": state}}])
     # and a filter on a list field with a stricter selection
     filters = [{"term": {"state": state}}, {"term": {"accepting_new_clients": True}}]
@@ -252,8 +308,7 @@ async def test_hits_have_the_spec_fields_and_never_the_embedding(client: httpx.A
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_explain_gives_each_legs_rank_and_score_and_the_fused_score(client: httpx.AsyncClient,
-                                                                          mode: str) -> None:
+async def test_explain_gives_each_legs_rank_and_score_and_the_fused_score(client: httpx.AsyncClient, mode: str) -> None:
     body = await ok(client, q="anxiety and panic attacks", mode=mode, explain=True, size=10)
     expected_legs = {"bm25", "vector"} if mode == "hybrid" else {mode}
     seen_legs: set[str] = set()
@@ -292,11 +347,14 @@ async def test_a_page_past_the_end_is_empty_not_an_error(client: httpx.AsyncClie
     assert (await ok(client, q="anxiety", size=0))["providers"]["hits"] == []
 
 
-@pytest.mark.parametrize(("mode", "stages"), [
-    ("hybrid", {"embedding", "search", "fusion", "total"}),
-    ("vector", {"embedding", "search", "fusion", "total"}),
-    ("bm25", {"search", "fusion", "total"}),
-])
+@pytest.mark.parametrize(
+    ("mode", "stages"),
+    [
+        ("hybrid", {"embedding", "search", "fusion", "total"}),
+        ("vector", {"embedding", "search", "fusion", "total"}),
+        ("bm25", {"search", "fusion", "total"}),
+    ],
+)
 async def test_took_ms_has_each_stage(client: httpx.AsyncClient, mode: str, stages: set[str]) -> None:
     took = (await ok(client, q="grief counselling", mode=mode))["took_ms"]
     assert stages <= set(took), took
@@ -307,14 +365,18 @@ async def test_took_ms_has_each_stage(client: httpx.AsyncClient, mode: str, stag
 # ------------------------------------------------------------------ crisis
 
 
-@pytest.mark.parametrize("params", [
-    {"mode": "hybrid"},
-    {"mode": "bm25", "type": "providers"},
-    {"mode": "vector", "type": "passages"},
-    {"interpret": False},
-])
-async def test_a_crisis_query_gets_the_crisis_block_and_still_results(client: httpx.AsyncClient,
-                                                                      params: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"mode": "hybrid"},
+        {"mode": "bm25", "type": "providers"},
+        {"mode": "vector", "type": "passages"},
+        {"interpret": False},
+    ],
+)
+async def test_a_crisis_query_gets_the_crisis_block_and_still_results(
+    client: httpx.AsyncClient, params: dict[str, Any]
+) -> None:
     body = await ok(client, q="I want to kill myself", **params)
     crisis = body["crisis"]
     assert crisis and crisis["message"]

@@ -38,8 +38,7 @@ Indexer = Callable[..., Run]
 
 
 @pytest.fixture
-def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path,
-            real_embedder: Embedder) -> Indexer:
+def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path, real_embedder: Embedder) -> Indexer:
     """`python -m indexer ARGS` in-process, on this test's own index prefix and embedding cache."""
     monkeypatch.setenv("INDEX_PREFIX", settings.index_prefix)
     monkeypatch.setenv("EMBEDDING_CACHE", str(tmp_path / "embedding-cache.sqlite"))
@@ -53,9 +52,15 @@ def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path,
 
 
 def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
-    return {"id": doc_id, "name": f"Provider {doc_id}", "credentials": ["LCSW"], "specialties": ["Anxiety"],
-            "address": {"city": "Austin", "state": "TX"}, "bio": f"I help adults with anxiety ({doc_id}).",
-            **fields}
+    return {
+        "id": doc_id,
+        "name": f"Provider {doc_id}",
+        "credentials": ["LCSW"],
+        "specialties": ["Anxiety"],
+        "address": {"city": "Austin", "state": "TX"},
+        "bio": f"I help adults with anxiety ({doc_id}).",
+        **fields,
+    }
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any] | str]) -> Path:
@@ -91,7 +96,8 @@ def sources(cluster: SyncEngine, alias: str, size: int = 100) -> dict[str, dict[
 
 
 def test_the_seed_page_yields_its_six_providers_normalized_and_its_eleven_questions(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings
+) -> None:
     run = indexer("pages", str(shared_data(SEED_PAGE)))
     assert run.code == 0, run.err
     assert "providers: indexed 6, rejected 0" in run.out
@@ -106,8 +112,12 @@ def test_the_seed_page_yields_its_six_providers_normalized_and_its_eleven_questi
     assert providers["Bibi Car"]["remote_only"] is True
     assert (providers["Dog Fausto"]["city"], providers["Dog Fausto"]["state"]) == ("Santa Clara", "California")
     # filler bios are flagged, never dropped
-    for name, bio in (("Ama Deus", "test test test"), ("Aristotle Fernandez", "tt"),
-                      ("Olena Preprod", "bkjljlkmkk,"), ("Bibi Car", "testtest")):
+    for name, bio in (
+        ("Ama Deus", "test test test"),
+        ("Aristotle Fernandez", "tt"),
+        ("Olena Preprod", "bkjljlkmkk,"),
+        ("Bibi Car", "testtest"),
+    ):
         assert providers[name]["bio"] == bio
         assert providers[name]["bio_quality"] == "placeholder", name
     assert providers["Dog Fausto"]["bio_quality"] == "ok"
@@ -125,20 +135,26 @@ def test_the_seed_page_yields_its_six_providers_normalized_and_its_eleven_questi
 
 
 def bad_file(tmp_path: Path) -> Path:
-    return write_jsonl(tmp_path / "bad.jsonl", [
-        provider("good-3"),
-        '{"id": "broken", "name": ',
-        {k: v for k, v in provider("no-id").items() if k != "id"},
-        provider("string-list", specialties="Anxiety"),
-        provider("huge-bio", bio="x" * 5_000_000),
-        provider("good-4"),
-    ])
+    return write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            provider("good-3"),
+            '{"id": "broken", "name": ',
+            {k: v for k, v in provider("no-id").items() if k != "id"},
+            provider("string-list", specialties="Anxiety"),
+            provider("huge-bio", bio="x" * 5_000_000),
+            provider("good-4"),
+        ],
+    )
 
 
 def test_a_file_with_bad_lines_is_rejected_line_by_line_and_nothing_is_written(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
-    assert indexer("providers", str(write_jsonl(tmp_path / "good.jsonl", [provider("good-1"), provider("good-2")]))
-                   ).code == 0
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
+    assert (
+        indexer("providers", str(write_jsonl(tmp_path / "good.jsonl", [provider("good-1"), provider("good-2")]))).code
+        == 0
+    )
     alias = settings.providers_alias
     before = (alias_target(cluster, alias), count(cluster, alias))
 
@@ -157,7 +173,8 @@ def test_a_file_with_bad_lines_is_rejected_line_by_line_and_nothing_is_written(
 
 
 def test_allow_invalid_indexes_the_good_lines_and_still_exits_1(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     assert indexer("providers", str(write_jsonl(tmp_path / "good.jsonl", [provider("good-1")]))).code == 0
     path = bad_file(tmp_path)
 
@@ -170,7 +187,8 @@ def test_allow_invalid_indexes_the_good_lines_and_still_exits_1(
 
 
 def test_a_rejected_rebuild_makes_no_build_and_leaves_the_alias_alone(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     assert indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "good.jsonl", [provider("good-1")]))).code == 0
     alias = settings.providers_alias
     before = alias_target(cluster, alias)
@@ -183,15 +201,25 @@ def test_a_rejected_rebuild_makes_no_build_and_leaves_the_alias_alone(
     assert builds(cluster, alias) == before
 
 
-@pytest.mark.parametrize(("name", "content", "line", "reason"), [
-    ("latin1.jsonl", b'{"id": "a"}\n{"id": "caf\xe9"}\n', 2, "not valid UTF-8"),
-    ("empty.jsonl", b"", 1, "empty file: no records"),
-    ("latin1.csv", b"id,name\nc1,Jos\xe9\n", 2, "not valid UTF-8"),
-    ("empty.csv", b"", 1, "empty file: no header row"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "line", "reason"),
+    [
+        ("latin1.jsonl", b'{"id": "a"}\n{"id": "caf\xe9"}\n', 2, "not valid UTF-8"),
+        ("empty.jsonl", b"", 1, "empty file: no records"),
+        ("latin1.csv", b"id,name\nc1,Jos\xe9\n", 2, "not valid UTF-8"),
+        ("empty.csv", b"", 1, "empty file: no header row"),
+    ],
+)
 def test_unreadable_provider_files_are_named_with_their_line_and_exit_1(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path,
-        name: str, content: bytes, line: int, reason: str) -> None:
+    indexer: Indexer,
+    cluster: SyncEngine,
+    settings: Settings,
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    line: int,
+    reason: str,
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     run = indexer("providers", str(path))
@@ -200,16 +228,35 @@ def test_unreadable_provider_files_are_named_with_their_line_and_exit_1(
     assert alias_target(cluster, settings.providers_alias) == []
 
 
-@pytest.mark.parametrize(("name", "content", "line", "reason"), [
-    ("latin1.txt", b"Find Therapy for Grief\n\nWhat is grief?\n\nIt is caf\xe9.\n", 5, "not valid UTF-8 text"),
-    ("empty.txt", b"", 1, "empty page"),
-    ("flat.txt", b"Find Therapy for Grief\n\nJust a paragraph.\n\nAnd another one.\n", 1,
-     "no question headings or provider cards found"),
-    ("flat.md", b"Some text without any heading.\n\nMore text.\n", 1, "no question headings or provider cards found"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "line", "reason"),
+    [
+        ("latin1.txt", b"Find Therapy for Grief\n\nWhat is grief?\n\nIt is caf\xe9.\n", 5, "not valid UTF-8 text"),
+        ("empty.txt", b"", 1, "empty page"),
+        (
+            "flat.txt",
+            b"Find Therapy for Grief\n\nJust a paragraph.\n\nAnd another one.\n",
+            1,
+            "no question headings or provider cards found",
+        ),
+        (
+            "flat.md",
+            b"Some text without any heading.\n\nMore text.\n",
+            1,
+            "no question headings or provider cards found",
+        ),
+    ],
+)
 def test_unreadable_pages_are_named_with_their_line_and_exit_1(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path,
-        name: str, content: bytes, line: int, reason: str) -> None:
+    indexer: Indexer,
+    cluster: SyncEngine,
+    settings: Settings,
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    line: int,
+    reason: str,
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     run = indexer("pages", str(path))
@@ -238,9 +285,12 @@ def test_usage_errors_exit_2_before_anything_is_read(indexer: Indexer, tmp_path:
 
 
 def test_loading_the_same_file_twice_changes_nothing_and_embeds_nothing_the_second_time(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "p.jsonl", [provider("a"), provider("b", bio="test test test"),
-                                              provider("c", address=None, remote_only=True)])
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "p.jsonl",
+        [provider("a"), provider("b", bio="test test test"), provider("c", address=None, remote_only=True)],
+    )
     first = indexer("providers", str(path))
     assert first.code == 0, first.err
     assert "providers: indexed 3, rejected 0; embedded 3, reused 0" in first.out
@@ -257,7 +307,8 @@ def test_loading_the_same_file_twice_changes_nothing_and_embeds_nothing_the_seco
 
 
 def test_an_updated_record_replaces_the_old_one_by_id(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     assert indexer("providers", str(write_jsonl(tmp_path / "v1.jsonl", [provider("a"), provider("b")]))).code == 0
     run = indexer("providers", str(write_jsonl(tmp_path / "v2.jsonl", [provider("a", specialties=["Grief"])])))
     assert run.code == 0
@@ -268,14 +319,16 @@ def test_an_updated_record_replaces_the_old_one_by_id(
 
 
 def test_csv_providers_with_semicolon_lists_load(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     path = tmp_path / "providers.csv"
     path.write_text(
         "id,name,credentials,specialties,languages,street,city,state,zip,lat,lon,telehealth,years_in_practice,bio\n"
-        'csv-1,Ana Ruiz,LMFT;LCSW,Self Harm;Self-Harm;Anxiety,English;Spanish,1 Main St,Austin,TX,78701,'
+        "csv-1,Ana Ruiz,LMFT;LCSW,Self Harm;Self-Harm;Anxiety,English;Spanish,1 Main St,Austin,TX,78701,"
         '30.27,-97.74,yes,12,"I help teens, and their parents."\n'
         "csv-2,Bo Li,PsyD,Depression,,,undefined,ca,,,,no,,tt\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
     run = indexer("providers", str(path))
 
@@ -296,9 +349,12 @@ def test_csv_providers_with_semicolon_lists_load(
 
 def test_csv_rows_with_bad_values_are_rejected_by_line(indexer: Indexer, tmp_path: Path) -> None:
     path = tmp_path / "providers.csv"
-    path.write_text("id,name,credentials,specialties,telehealth,years_in_practice\n"
-                    "csv-1,Ana,LMFT,Anxiety,sometimes,3\n"
-                    "csv-2,Bo,LMFT,Anxiety,yes,ten\n", encoding="utf-8")
+    path.write_text(
+        "id,name,credentials,specialties,telehealth,years_in_practice\n"
+        "csv-1,Ana,LMFT,Anxiety,sometimes,3\n"
+        "csv-2,Bo,LMFT,Anxiety,yes,ten\n",
+        encoding="utf-8",
+    )
     run = indexer("providers", str(path))
     assert run.code == 1
     assert f"{path}:2: record 'csv-1': telehealth Input should be a valid boolean" in run.err
@@ -306,7 +362,8 @@ def test_csv_rows_with_bad_values_are_rejected_by_line(indexer: Indexer, tmp_pat
 
 
 def test_delete_removes_a_provider_and_reports_unknown_ids(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     assert indexer("providers", str(write_jsonl(tmp_path / "p.jsonl", [provider("a"), provider("b")]))).code == 0
 
     gone = indexer("delete", "--type", "providers", "a")

@@ -39,8 +39,7 @@ Indexer = Callable[..., Run]
 
 
 @pytest.fixture
-def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path,
-            real_embedder: Embedder) -> Indexer:
+def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path, real_embedder: Embedder) -> Indexer:
     """`python -m indexer ARGS` in-process, on this test's own index prefix and embedding cache."""
     monkeypatch.setenv("INDEX_PREFIX", settings.index_prefix)
     monkeypatch.setenv("EMBEDDING_CACHE", str(tmp_path / "embedding-cache.sqlite"))
@@ -54,8 +53,14 @@ def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path,
 
 
 def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
-    return {"id": doc_id, "name": f"Provider {doc_id}", "credentials": ["LCSW"], "specialties": ["Grief"],
-            "bio": f"I help people through loss ({doc_id}).", **fields}
+    return {
+        "id": doc_id,
+        "name": f"Provider {doc_id}",
+        "credentials": ["LCSW"],
+        "specialties": ["Grief"],
+        "bio": f"I help people through loss ({doc_id}).",
+        **fields,
+    }
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
@@ -90,10 +95,12 @@ def ids(cluster: SyncEngine, alias: str) -> set[str]:
 
 
 def test_rebuild_serves_exactly_the_sources_named_keeps_the_previous_build_and_removes_older_ones(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     alias = settings.providers_alias
-    first = indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "v1.jsonl",
-                                                               [provider("a"), provider("b"), provider("c")])))
+    first = indexer(
+        "rebuild", "--providers", str(write_jsonl(tmp_path / "v1.jsonl", [provider("a"), provider("b"), provider("c")]))
+    )
     assert first.code == 0, first.err
     [build_1] = alias_target(cluster, alias)
     assert f"{alias} now serves {build_1}" in first.out
@@ -141,7 +148,8 @@ def generated(n: int) -> list[dict[str, Any]]:
 
 
 def test_a_search_during_a_rebuild_sees_the_old_or_the_new_index_never_a_partial_one(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
     alias = settings.providers_alias
     old, new = 40, 300
     assert indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "old.jsonl", generated(old)))).code == 0
@@ -223,8 +231,10 @@ class FlakyProxy:
                     if not line:
                         return
                     head += line
-                length = next((int(h.split(b":", 1)[1]) for h in head.split(b"\r\n")
-                               if h.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (int(h.split(b":", 1)[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:")),
+                    0,
+                )
                 body = reader.read(length) if length else b""
                 with self._lock:
                     self.requests += 1
@@ -270,8 +280,8 @@ def flaky(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[Calla
 
 
 def test_the_cluster_going_away_mid_rebuild_is_retried_then_exits_2_with_the_alias_unchanged(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path,
-        flaky: Callable[[int], FlakyProxy]) -> None:
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path, flaky: Callable[[int], FlakyProxy]
+) -> None:
     alias = settings.providers_alias
     assert indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "v1.jsonl", [provider("a")]))).code == 0
     before = alias_target(cluster, alias)
@@ -291,7 +301,8 @@ def test_the_cluster_going_away_mid_rebuild_is_retried_then_exits_2_with_the_ali
 
 
 def test_an_unreachable_cluster_exits_2_with_a_clear_message(
-        indexer: Indexer, tmp_path: Path, flaky: Callable[[int], FlakyProxy]) -> None:
+    indexer: Indexer, tmp_path: Path, flaky: Callable[[int], FlakyProxy]
+) -> None:
     proxy = flaky(0)
     proxy.go_down()
     run = indexer("providers", str(write_jsonl(tmp_path / "p.jsonl", [provider("a")])))
@@ -300,8 +311,13 @@ def test_an_unreachable_cluster_exits_2_with_a_clear_message(
 
 
 def test_a_build_left_unfinished_by_a_failed_run_is_never_rolled_back_to_and_is_cleaned_up(
-        indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path,
-        flaky: Callable[[int], FlakyProxy], monkeypatch: pytest.MonkeyPatch) -> None:
+    indexer: Indexer,
+    cluster: SyncEngine,
+    settings: Settings,
+    tmp_path: Path,
+    flaky: Callable[[int], FlakyProxy],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     alias = settings.providers_alias
     assert indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "v1.jsonl", [provider("a")]))).code == 0
     [good] = alias_target(cluster, alias)

@@ -73,11 +73,13 @@ class Answer:
 
 
 def describe_provider(rank: int, p: Record) -> str:
-    return (f"#{rank} {p['id']} {p['name']} (treats {p.get('specialties')}; ages {p.get('ages_served')}; "
-            f"approaches {p.get('therapy_types')}; credentials {p.get('credentials', [])[:2]}; "
-            f"{p.get('city')}, {p.get('state')}; remote_only={p.get('remote_only')} "
-            f"telehealth={p.get('telehealth')}; languages {p.get('languages')}; insurance {p.get('insurance')}; "
-            f"bio shown: {bool(p.get('bio'))})")
+    return (
+        f"#{rank} {p['id']} {p['name']} (treats {p.get('specialties')}; ages {p.get('ages_served')}; "
+        f"approaches {p.get('therapy_types')}; credentials {p.get('credentials', [])[:2]}; "
+        f"{p.get('city')}, {p.get('state')}; remote_only={p.get('remote_only')} "
+        f"telehealth={p.get('telehealth')}; languages {p.get('languages')}; insurance {p.get('insurance')}; "
+        f"bio shown: {bool(p.get('bio'))})"
+    )
 
 
 def describe_passage(rank: int, p: Record) -> str:
@@ -182,7 +184,8 @@ def some_provider(n: int, says: str, test: ProviderTest, broken: str | None = No
     def run(a: Answer) -> None:
         top = a.providers[:n]
         assert any(test(p) for p in top), f"{a.query!r}: {says}; the first {n} were:\n  " + "\n  ".join(
-            describe_provider(i, p) for i, p in enumerate(top, 1))
+            describe_provider(i, p) for i, p in enumerate(top, 1)
+        )
 
     return Check(f"providers: {says}", run, broken)
 
@@ -205,11 +208,14 @@ def matching_first(says: str, test: ProviderTest, broken: str | None = None) -> 
     def run(a: Answer) -> None:
         hits = a.providers
         assert hits and test(hits[0]), f"{a.query!r}: {says}; the first is not:\n  " + (
-            describe_provider(1, hits[0]) if hits else "no providers")
+            describe_provider(1, hits[0]) if hits else "no providers"
+        )
         first_miss = next((i for i, p in enumerate(hits) if not test(p)), len(hits))
         late = [describe_provider(i + 1, p) for i, p in enumerate(hits) if i > first_miss and test(p)]
-        assert not late, (f"{a.query!r}: {says}; these come after {describe_provider(first_miss + 1, hits[first_miss])}"
-                          ":\n  " + "\n  ".join(late))
+        assert not late, (
+            f"{a.query!r}: {says}; these come after {describe_provider(first_miss + 1, hits[first_miss])}"
+            ":\n  " + "\n  ".join(late)
+        )
 
     return Check(f"providers: {says}", run, broken)
 
@@ -219,7 +225,8 @@ def top_passages(n: int, at_least: int, says: str, test: PassageTest, broken: st
         top = a.passages[:n]
         good = sum(1 for p in top if test(p))
         assert good >= at_least, f"{a.query!r}: {says} ({good} of the first {n} are):\n  " + "\n  ".join(
-            describe_passage(i, p) for i, p in enumerate(top, 1))
+            describe_passage(i, p) for i, p in enumerate(top, 1)
+        )
 
     return Check(f"passages: {says}", run, broken)
 
@@ -260,200 +267,360 @@ class Case:
 # ------------------------------------------------------------------ the cases
 
 CASES: tuple[Case, ...] = (
-    Case("teen-cutting", "someone to help my teen stop cutting", (
-        top_providers(3, "the first 3 treat Self Harm", treats("Self Harm")),
-        top_providers(3, "the first 3 treat Self Harm and see teenagers", both(treats("Self Harm"), sees(TEEN))),
-        top_passages(3, 2, "at least 2 of the first 3 are self-harm answers", SELF_HARM_ANSWER),
-        understood("specialties", "Self Harm"),
-        understood("age_groups", TEEN),
-        crisis_block(False),
-    )),
-    Case("son-drinking", "my son won't stop drinking", (
-        # no age expectation: "my son" may be 15 or 35
-        top_providers(3, "the first 3 treat alcohol or substance use",
-                      treats("Alcohol Use", "Substance Use", "Addiction")),
-        top_passages(3, 2, "at least 2 of the first 3 are alcohol or substance-use answers",
-                     from_guide("Alcohol Use", "Substance Use")),
-        top_passages(5, 1, "the answer for helping a family member who drinks is in the first 5",
-                     answer_id("guide-alcohol-03")),
-        understood("specialties", "Alcohol Use"),
-    )),
-    Case("sleep-divorce", "can't sleep since my divorce", (
-        top_providers(3, "the first 3 treat Insomnia or Divorce", treats("Insomnia", "Divorce")),
-        top_passages(3, 2, "at least 2 of the first 3 are sleep answers", from_guide("Insomnia and Sleep")),
-        top_passages(5, 1, "a divorce answer is in the first 5", from_guide("Divorce and Separation")),
-        understood("specialties", "Insomnia"),
-        understood("specialties", "Divorce"),
-    )),
-    Case("panic-work", "panic attacks at work", (
-        top_providers(3, "the first 3 treat Panic Disorder", treats("Panic Disorder")),
-        top_passages(3, 2, "at least 2 of the first 3 are panic-attack answers", from_guide("Panic Attacks")),
-        understood("specialties", "Panic Disorder"),
-    )),
-    Case("daughter-starving", "my daughter is starving herself", (
-        top_providers(3, "the first 3 treat Eating Disorders", treats("Eating Disorders")),
-        top_passages(3, 1, "an eating-disorder answer is in the first 3", from_guide("Eating Disorders")),
-        understood("specialties", "Eating Disorders"),
-    )),
-    Case("war-flashbacks", "flashbacks from the war", (
-        top_providers(3, "the first 3 treat PTSD or Trauma",
-                      treats("Posttraumatic Stress Disorder (PTSD)", "Trauma")),
-        some_provider(3, "a veterans' specialist is among the first 3", treats("Military / Veterans")),
-        top_passages(3, 2, "at least 2 of the first 3 are trauma/PTSD answers", from_guide("Trauma and PTSD")),
-        understood("specialties", "Posttraumatic Stress Disorder (PTSD)"),
-    )),
-    Case("couples-cheating", "couples counseling for cheating", (
-        top_providers(3, "the first 3 treat Infidelity", treats("Infidelity")),
-        top_passages(3, 1, "the answer on recovering after infidelity is in the first 3",
-                     answer_id("guide-relationships-03")),
-        understood("specialties", "Infidelity"),
-    )),
-    Case("kid-focus", "my kid can't focus in school", (
-        top_providers(3, "the first 3 treat ADHD and see children", both(treats("ADHD"), sees(CHILD))),
-        top_passages(3, 1, "an ADHD answer is in the first 3", from_guide("ADHD")),
-        understood("specialties", "ADHD"),
-        understood("age_groups", CHILD),
-    )),
-    Case("grief-mom", "grief after my mom died", (
-        top_providers(3, "the first 3 treat Grief", treats("Grief")),
-        top_passages(3, 2, "at least 2 of the first 3 are grief answers", from_guide("Grief and Loss")),
-        understood("specialties", "Grief"),
-        crisis_block(False),
-    )),
-    Case("online-anxiety", "online therapist for anxiety", (
-        top_providers(5, "the first 5 offer online sessions (telehealth or remote only)", online),
-        top_providers(5, "the first 5 treat anxiety",
-                      treats("Anxiety", "Social Anxiety", "Panic Disorder", "Performance Anxiety")),
-        top_passages(3, 1, "an anxiety answer is in the first 3", from_guide("Anxiety")),
-        understood("remote", True),
-        understood("specialties", "Anxiety"),
-    )),
-    Case("dbt-santa-clara", "DBT therapist in Santa Clara", (
-        # the only Santa Clara therapists are the seed page's two cards, which list no approaches: a DBT
-        # ordering is asserted on San Jose below, where the corpus has DBT therapists and others
-        every_provider("every provider is in Santa Clara", in_city("Santa Clara")),
-        top_passages(3, 1, "the DBT explainer is in the first 3", answer_id("guide-finding-therapy-07")),
-        understood("city", "Santa Clara"),
-        understood("therapy_types", "Dialectical Behavior Therapy (DBT)"),
-    )),
-    Case("dbt-san-jose", "DBT therapist in San Jose", (
-        every_provider("every provider is in San Jose", in_city("San Jose")),
-        matching_first(
-            "the San Jose therapists who offer DBT come before those who do not",
-            offers("Dialectical Behavior Therapy (DBT)"),
+    Case(
+        "teen-cutting",
+        "someone to help my teen stop cutting",
+        (
+            top_providers(3, "the first 3 treat Self Harm", treats("Self Harm")),
+            top_providers(3, "the first 3 treat Self Harm and see teenagers", both(treats("Self Harm"), sees(TEEN))),
+            top_passages(3, 2, "at least 2 of the first 3 are self-harm answers", SELF_HARM_ANSWER),
+            understood("specialties", "Self Harm"),
+            understood("age_groups", TEEN),
+            crisis_block(False),
         ),
-        understood("city", "San Jose"),
-    )),
-    Case("medi-cal-depression", "therapist who takes Medi-Cal for depression", (
-        top_providers(3, "the first 3 treat Depression", treats("Depression")),
-        top_providers(
-            3, "the first 3 treat Depression and take Medi-Cal", both(treats("Depression"), takes("Medi-Cal")),
-            broken="none of the first 5 takes Medi-Cal although depression providers in the corpus do: interpret "
-                   "does not read insurance from the query, and neither leg sees it (insurance is not in "
-                   "PROVIDER_FIELDS nor in the embedding text), so 'Medi-Cal' changes nothing"),
-        understood("specialties", "Depression"),
-    )),
-    Case("spanish-depression", "spanish speaking therapist for my mom's depression", (
-        top_providers(
-            3, "the first 3 speak Spanish and treat Depression", both(speaks("Spanish"), treats("Depression")),
-            broken="providers who speak only English come first while several Depression providers speak "
-                   "Spanish: the language is neither interpreted nor searched (languages are not in "
-                   "PROVIDER_FIELDS nor in the embedding text)"),
-        top_passages(3, 1, "the answer on helping a depressed family member is in the first 3",
-                     answer_id("guide-depression-05")),
-        understood("specialties", "Depression"),
-    )),
-    Case("teen-self-harming", "how do I know if my teenager is self-harming", (
-        top_passages(3, 1, "the answer on spotting self-harm in a teenager is in the first 3",
-                     answer_id("guide-self-harm-02")),
-        top_passages(3, 3, "the first 3 are self-harm answers", SELF_HARM_ANSWER),
-        top_providers(3, "the first 3 treat Self Harm and see teenagers", both(treats("Self Harm"), sees(TEEN))),
-    )),
-    Case("what-is-emdr", "what is emdr", (
-        top_passages(1, 1, "the EMDR explainer comes first", answer_id("guide-finding-therapy-08")),
-        top_providers(3, "the first 3 offer EMDR", offers("EMDR")),
-    )),
-    Case("friend-wants-to-die", "my friend says she wants to die", (
-        crisis_block(True),
-        top_providers(3, "the first 3 treat Suicidal Ideation", treats("Suicidal Ideation")),
-        top_passages(3, 2, "at least 2 of the first 3 are suicidal-thoughts answers", from_guide("Suicidal Thoughts")),
-    )),
-    Case("hurting-myself", "hurting myself", (
-        # search_api/crisis.py: self-harm words alone do not flag; intent or severity does
-        top_providers(3, "the first 3 treat Self Harm", treats("Self Harm")),
-        top_providers(
-            3, "the first 3 are real profiles (a bio to show, not a placeholder)", has_a_profile,
-            broken="the first ones are seed page cards with placeholder bios (Bibi Car 'testtest', Aristotle "
-                   "Fernandez 'tt', Olena Preprod 'bkjljlkmkk', Ama Deus 'test test test'): with the bio left out, "
-                   "their embedding text is only 'Treats Self Harm, ...', nearest to a short query, and the "
-                   "quality penalty does not outweigh the specialty and guide-topic boosts they share with real "
-                   "profiles"),
-        top_passages(3, 3, "the first 3 are self-harm answers", SELF_HARM_ANSWER),
-        crisis_block(False),
-    )),
-    Case("worried", "worried all the time", (
-        top_providers(3, "the first 3 treat Anxiety", treats("Anxiety")),
-        top_passages(3, 1, "'Is my worry normal...' is in the first 3",
-                     answer_id("guide-anxiety-01")),
-        understood("specialties", "Anxiety"),
-    )),
-    Case("ocd-stove", "ocd checking the stove", (
-        top_providers(3, "the first 3 treat OCD", treats("Obsessive-Compulsive Disorder (OCD)")),
-        some_provider(3, "one of the first 3 offers ERP", offers("Exposure and Response Prevention (ERP)")),
-        top_passages(3, 2, "at least 2 of the first 3 are OCD answers", from_guide("OCD")),
-        understood("specialties", "Obsessive-Compulsive Disorder (OCD)"),
-    )),
-    Case("lonely-moving", "lonely and isolated after moving", (
-        top_providers(3, "the first 3 treat Loneliness", treats("Loneliness")),
-        top_passages(3, 2, "at least 2 of the first 3 are loneliness answers", from_guide("Loneliness")),
-        understood("specialties", "Loneliness"),
-    )),
-    Case("husband-hits", "my husband hits me", (
-        top_providers(
-            3, "the first 3 treat Domestic Abuse", treats("Domestic Abuse"),
-            broken="none of the first 4 treats Domestic Abuse: page-self-harm-bibi-car (placeholder bio), "
-                   "Amanda Schmidt, Rivka Katz and María Guerrero all treat Self Harm + Relationship(s) with "
-                   "Partner; 'husband' maps to Relationship(s) with the same +0.5 as 'hits' -> Domestic Abuse, "
-                   "and guide-topic feedback adds +0.58 to Self Harm providers; the first Domestic Abuse "
-                   "specialist is #6 demo-p-0000191 Paolo Bautista (BM25 rank 1). Couples counselling is the "
-                   "wrong first offer for abuse"),
-        top_passages(1, 1, "'How do I know if my relationship is abusive?' comes first",
-                     answer_id("guide-relationships-04")),
-        understood("specialties", "Domestic Abuse"),
-    )),
-    Case("teen-15-depression", "therapist for my 15 year old's depression", (
-        top_providers(3, "the first 3 treat Depression and see teenagers", both(treats("Depression"), sees(TEEN))),
-        top_passages(3, 1, "'How can I tell normal teenage moodiness from depression?' is in the first 3",
-                     answer_id("guide-parenting-teens-02")),
-        understood("specialties", "Depression"),
-        understood("age_groups", TEEN),
-    )),
-    Case("burned-out", "burned out at work", (
-        top_providers(3, "the first 3 treat Work Stress", treats("Work Stress")),
-        top_passages(3, 1, "a burnout answer is in the first 3", from_guide("Work Stress and Burnout")),
-        understood("specialties", "Work Stress"),
-    )),
-    Case("son-came-out", "my son just came out as gay", (
-        top_providers(3, "the first 3 treat LGBTQ+ concerns", treats("LGBTQ+")),
-        top_passages(3, 1, "the answer on supporting a child who came out is in the first 3",
-                     answer_id("guide-lgbtq-03")),
-        understood("specialties", "LGBTQ+"),
-    )),
-    Case("bipolar-psychiatrist", "psychiatrist for bipolar medication", (
-        top_providers(3, "the first 3 treat Bipolar Disorder and can prescribe",
-                      both(treats("Bipolar Disorder"), prescribes)),
-        top_passages(3, 1, "'How is bipolar disorder treated?' is in the first 3",
-                     answer_id("guide-bipolar-disorder-02")),
-        understood("specialties", "Bipolar Disorder"),
-    )),
-    Case("kid-meltdowns", "my kid has meltdowns every day", (
-        top_providers(3, "the first 3 see children and treat behaviour",
-                      both(sees(CHILD), treats("Behavioral Issues", "Child or Adolescent", "Parenting", "ADHD",
-                                               "Anger Management"))),
-        top_passages(3, 2, "at least 2 of the first 3 are answers for parents of children",
-                     about(topics=("children-adolescents",))),
-        understood("age_groups", CHILD),
-    )),
+    ),
+    Case(
+        "son-drinking",
+        "my son won't stop drinking",
+        (
+            # no age expectation: "my son" may be 15 or 35
+            top_providers(
+                3, "the first 3 treat alcohol or substance use", treats("Alcohol Use", "Substance Use", "Addiction")
+            ),
+            top_passages(
+                3,
+                2,
+                "at least 2 of the first 3 are alcohol or substance-use answers",
+                from_guide("Alcohol Use", "Substance Use"),
+            ),
+            top_passages(
+                5,
+                1,
+                "the answer for helping a family member who drinks is in the first 5",
+                answer_id("guide-alcohol-03"),
+            ),
+            understood("specialties", "Alcohol Use"),
+        ),
+    ),
+    Case(
+        "sleep-divorce",
+        "can't sleep since my divorce",
+        (
+            top_providers(3, "the first 3 treat Insomnia or Divorce", treats("Insomnia", "Divorce")),
+            top_passages(3, 2, "at least 2 of the first 3 are sleep answers", from_guide("Insomnia and Sleep")),
+            top_passages(5, 1, "a divorce answer is in the first 5", from_guide("Divorce and Separation")),
+            understood("specialties", "Insomnia"),
+            understood("specialties", "Divorce"),
+        ),
+    ),
+    Case(
+        "panic-work",
+        "panic attacks at work",
+        (
+            top_providers(3, "the first 3 treat Panic Disorder", treats("Panic Disorder")),
+            top_passages(3, 2, "at least 2 of the first 3 are panic-attack answers", from_guide("Panic Attacks")),
+            understood("specialties", "Panic Disorder"),
+        ),
+    ),
+    Case(
+        "daughter-starving",
+        "my daughter is starving herself",
+        (
+            top_providers(3, "the first 3 treat Eating Disorders", treats("Eating Disorders")),
+            top_passages(3, 1, "an eating-disorder answer is in the first 3", from_guide("Eating Disorders")),
+            understood("specialties", "Eating Disorders"),
+        ),
+    ),
+    Case(
+        "war-flashbacks",
+        "flashbacks from the war",
+        (
+            top_providers(
+                3, "the first 3 treat PTSD or Trauma", treats("Posttraumatic Stress Disorder (PTSD)", "Trauma")
+            ),
+            some_provider(3, "a veterans' specialist is among the first 3", treats("Military / Veterans")),
+            top_passages(3, 2, "at least 2 of the first 3 are trauma/PTSD answers", from_guide("Trauma and PTSD")),
+            understood("specialties", "Posttraumatic Stress Disorder (PTSD)"),
+        ),
+    ),
+    Case(
+        "couples-cheating",
+        "couples counseling for cheating",
+        (
+            top_providers(3, "the first 3 treat Infidelity", treats("Infidelity")),
+            top_passages(
+                3, 1, "the answer on recovering after infidelity is in the first 3", answer_id("guide-relationships-03")
+            ),
+            understood("specialties", "Infidelity"),
+        ),
+    ),
+    Case(
+        "kid-focus",
+        "my kid can't focus in school",
+        (
+            top_providers(3, "the first 3 treat ADHD and see children", both(treats("ADHD"), sees(CHILD))),
+            top_passages(3, 1, "an ADHD answer is in the first 3", from_guide("ADHD")),
+            understood("specialties", "ADHD"),
+            understood("age_groups", CHILD),
+        ),
+    ),
+    Case(
+        "grief-mom",
+        "grief after my mom died",
+        (
+            top_providers(3, "the first 3 treat Grief", treats("Grief")),
+            top_passages(3, 2, "at least 2 of the first 3 are grief answers", from_guide("Grief and Loss")),
+            understood("specialties", "Grief"),
+            crisis_block(False),
+        ),
+    ),
+    Case(
+        "online-anxiety",
+        "online therapist for anxiety",
+        (
+            top_providers(5, "the first 5 offer online sessions (telehealth or remote only)", online),
+            top_providers(
+                5,
+                "the first 5 treat anxiety",
+                treats("Anxiety", "Social Anxiety", "Panic Disorder", "Performance Anxiety"),
+            ),
+            top_passages(3, 1, "an anxiety answer is in the first 3", from_guide("Anxiety")),
+            understood("remote", True),
+            understood("specialties", "Anxiety"),
+        ),
+    ),
+    Case(
+        "dbt-santa-clara",
+        "DBT therapist in Santa Clara",
+        (
+            # the only Santa Clara therapists are the seed page's two cards, which list no approaches: a DBT
+            # ordering is asserted on San Jose below, where the corpus has DBT therapists and others
+            every_provider("every provider is in Santa Clara", in_city("Santa Clara")),
+            top_passages(3, 1, "the DBT explainer is in the first 3", answer_id("guide-finding-therapy-07")),
+            understood("city", "Santa Clara"),
+            understood("therapy_types", "Dialectical Behavior Therapy (DBT)"),
+        ),
+    ),
+    Case(
+        "dbt-san-jose",
+        "DBT therapist in San Jose",
+        (
+            every_provider("every provider is in San Jose", in_city("San Jose")),
+            matching_first(
+                "the San Jose therapists who offer DBT come before those who do not",
+                offers("Dialectical Behavior Therapy (DBT)"),
+            ),
+            understood("city", "San Jose"),
+        ),
+    ),
+    Case(
+        "medi-cal-depression",
+        "therapist who takes Medi-Cal for depression",
+        (
+            top_providers(3, "the first 3 treat Depression", treats("Depression")),
+            top_providers(
+                3,
+                "the first 3 treat Depression and take Medi-Cal",
+                both(treats("Depression"), takes("Medi-Cal")),
+                broken="none of the first 5 takes Medi-Cal although depression providers in the corpus do: interpret "
+                "does not read insurance from the query, and neither leg sees it (insurance is not in "
+                "PROVIDER_FIELDS nor in the embedding text), so 'Medi-Cal' changes nothing",
+            ),
+            understood("specialties", "Depression"),
+        ),
+    ),
+    Case(
+        "spanish-depression",
+        "spanish speaking therapist for my mom's depression",
+        (
+            top_providers(
+                3,
+                "the first 3 speak Spanish and treat Depression",
+                both(speaks("Spanish"), treats("Depression")),
+                broken="providers who speak only English come first while several Depression providers speak "
+                "Spanish: the language is neither interpreted nor searched (languages are not in "
+                "PROVIDER_FIELDS nor in the embedding text)",
+            ),
+            top_passages(
+                3,
+                1,
+                "the answer on helping a depressed family member is in the first 3",
+                answer_id("guide-depression-05"),
+            ),
+            understood("specialties", "Depression"),
+        ),
+    ),
+    Case(
+        "teen-self-harming",
+        "how do I know if my teenager is self-harming",
+        (
+            top_passages(
+                3,
+                1,
+                "the answer on spotting self-harm in a teenager is in the first 3",
+                answer_id("guide-self-harm-02"),
+            ),
+            top_passages(3, 3, "the first 3 are self-harm answers", SELF_HARM_ANSWER),
+            top_providers(3, "the first 3 treat Self Harm and see teenagers", both(treats("Self Harm"), sees(TEEN))),
+        ),
+    ),
+    Case(
+        "what-is-emdr",
+        "what is emdr",
+        (
+            top_passages(1, 1, "the EMDR explainer comes first", answer_id("guide-finding-therapy-08")),
+            top_providers(3, "the first 3 offer EMDR", offers("EMDR")),
+        ),
+    ),
+    Case(
+        "friend-wants-to-die",
+        "my friend says she wants to die",
+        (
+            crisis_block(True),
+            top_providers(3, "the first 3 treat Suicidal Ideation", treats("Suicidal Ideation")),
+            top_passages(
+                3, 2, "at least 2 of the first 3 are suicidal-thoughts answers", from_guide("Suicidal Thoughts")
+            ),
+        ),
+    ),
+    Case(
+        "hurting-myself",
+        "hurting myself",
+        (
+            # search_api/crisis.py: self-harm words alone do not flag; intent or severity does
+            top_providers(3, "the first 3 treat Self Harm", treats("Self Harm")),
+            top_providers(
+                3,
+                "the first 3 are real profiles (a bio to show, not a placeholder)",
+                has_a_profile,
+                broken="the first ones are seed page cards with placeholder bios (Bibi Car 'testtest', Aristotle "
+                "Fernandez 'tt', Olena Preprod 'bkjljlkmkk', Ama Deus 'test test test'): with the bio left out, "
+                "their embedding text is only 'Treats Self Harm, ...', nearest to a short query, and the "
+                "quality penalty does not outweigh the specialty and guide-topic boosts they share with real "
+                "profiles",
+            ),
+            top_passages(3, 3, "the first 3 are self-harm answers", SELF_HARM_ANSWER),
+            crisis_block(False),
+        ),
+    ),
+    Case(
+        "worried",
+        "worried all the time",
+        (
+            top_providers(3, "the first 3 treat Anxiety", treats("Anxiety")),
+            top_passages(3, 1, "'Is my worry normal...' is in the first 3", answer_id("guide-anxiety-01")),
+            understood("specialties", "Anxiety"),
+        ),
+    ),
+    Case(
+        "ocd-stove",
+        "ocd checking the stove",
+        (
+            top_providers(3, "the first 3 treat OCD", treats("Obsessive-Compulsive Disorder (OCD)")),
+            some_provider(3, "one of the first 3 offers ERP", offers("Exposure and Response Prevention (ERP)")),
+            top_passages(3, 2, "at least 2 of the first 3 are OCD answers", from_guide("OCD")),
+            understood("specialties", "Obsessive-Compulsive Disorder (OCD)"),
+        ),
+    ),
+    Case(
+        "lonely-moving",
+        "lonely and isolated after moving",
+        (
+            top_providers(3, "the first 3 treat Loneliness", treats("Loneliness")),
+            top_passages(3, 2, "at least 2 of the first 3 are loneliness answers", from_guide("Loneliness")),
+            understood("specialties", "Loneliness"),
+        ),
+    ),
+    Case(
+        "husband-hits",
+        "my husband hits me",
+        (
+            top_providers(
+                3,
+                "the first 3 treat Domestic Abuse",
+                treats("Domestic Abuse"),
+                broken="none of the first 4 treats Domestic Abuse: page-self-harm-bibi-car (placeholder bio), "
+                "Amanda Schmidt, Rivka Katz and María Guerrero all treat Self Harm + Relationship(s) with "
+                "Partner; 'husband' maps to Relationship(s) with the same +0.5 as 'hits' -> Domestic Abuse, "
+                "and guide-topic feedback adds +0.58 to Self Harm providers; the first Domestic Abuse "
+                "specialist is #6 demo-p-0000191 Paolo Bautista (BM25 rank 1). Couples counselling is the "
+                "wrong first offer for abuse",
+            ),
+            top_passages(
+                1, 1, "'How do I know if my relationship is abusive?' comes first", answer_id("guide-relationships-04")
+            ),
+            understood("specialties", "Domestic Abuse"),
+        ),
+    ),
+    Case(
+        "teen-15-depression",
+        "therapist for my 15 year old's depression",
+        (
+            top_providers(3, "the first 3 treat Depression and see teenagers", both(treats("Depression"), sees(TEEN))),
+            top_passages(
+                3,
+                1,
+                "'How can I tell normal teenage moodiness from depression?' is in the first 3",
+                answer_id("guide-parenting-teens-02"),
+            ),
+            understood("specialties", "Depression"),
+            understood("age_groups", TEEN),
+        ),
+    ),
+    Case(
+        "burned-out",
+        "burned out at work",
+        (
+            top_providers(3, "the first 3 treat Work Stress", treats("Work Stress")),
+            top_passages(3, 1, "a burnout answer is in the first 3", from_guide("Work Stress and Burnout")),
+            understood("specialties", "Work Stress"),
+        ),
+    ),
+    Case(
+        "son-came-out",
+        "my son just came out as gay",
+        (
+            top_providers(3, "the first 3 treat LGBTQ+ concerns", treats("LGBTQ+")),
+            top_passages(
+                3, 1, "the answer on supporting a child who came out is in the first 3", answer_id("guide-lgbtq-03")
+            ),
+            understood("specialties", "LGBTQ+"),
+        ),
+    ),
+    Case(
+        "bipolar-psychiatrist",
+        "psychiatrist for bipolar medication",
+        (
+            top_providers(
+                3, "the first 3 treat Bipolar Disorder and can prescribe", both(treats("Bipolar Disorder"), prescribes)
+            ),
+            top_passages(
+                3, 1, "'How is bipolar disorder treated?' is in the first 3", answer_id("guide-bipolar-disorder-02")
+            ),
+            understood("specialties", "Bipolar Disorder"),
+        ),
+    ),
+    Case(
+        "kid-meltdowns",
+        "my kid has meltdowns every day",
+        (
+            top_providers(
+                3,
+                "the first 3 see children and treat behaviour",
+                both(
+                    sees(CHILD),
+                    treats("Behavioral Issues", "Child or Adolescent", "Parenting", "ADHD", "Anger Management"),
+                ),
+            ),
+            top_passages(
+                3,
+                2,
+                "at least 2 of the first 3 are answers for parents of children",
+                about(topics=("children-adolescents",)),
+            ),
+            understood("age_groups", CHILD),
+        ),
+    ),
 )
 
 
@@ -491,8 +658,13 @@ def embedding_cache(request: pytest.FixtureRequest, tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def corpus(request: pytest.FixtureRequest, base_settings: Settings, cluster: SyncEngine, real_embedder: Embedder,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def corpus(
+    request: pytest.FixtureRequest,
+    base_settings: Settings,
+    cluster: SyncEngine,
+    real_embedder: Embedder,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Settings]:
     seed = shared_data(SEED_PAGE)
     tmp = tmp_path_factory.mktemp("relevance")
     providers = tmp / "providers.jsonl"
@@ -501,8 +673,12 @@ def corpus(request: pytest.FixtureRequest, base_settings: Settings, cluster: Syn
     try:
         out, err = io.StringIO(), io.StringIO()
         with environment(INDEX_PREFIX=prefix, EMBEDDING_CACHE=str(embedding_cache(request, tmp))):
-            code = indexer_main(["rebuild", "--providers", str(providers), "--passages", str(GUIDE_PASSAGES),
-                                 "--pages", str(seed)], out, err, embedder_factory=lambda: real_embedder)
+            code = indexer_main(
+                ["rebuild", "--providers", str(providers), "--passages", str(GUIDE_PASSAGES), "--pages", str(seed)],
+                out,
+                err,
+                embedder_factory=lambda: real_embedder,
+            )
         assert code == 0, f"the corpus did not build (exit {code}):\n{out.getvalue()}\n{err.getvalue()}"
         yield base_settings.model_copy(update={"index_prefix": prefix, "allow_anonymous": True})
     finally:
@@ -512,8 +688,10 @@ def corpus(request: pytest.FixtureRequest, base_settings: Settings, cluster: Syn
 async def ask_all(settings: Settings, embedder: Embedder) -> dict[str, Answer]:
     app = create_app(settings, embedder=embedder)
     answers: dict[str, Answer] = {}
-    async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                                       base_url="http://relevance.test") as client:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://relevance.test") as client,
+    ):
         for query in dict.fromkeys(case.query for case in CASES):
             response = await client.get("/v1/search", params={"q": query})
             assert response.status_code == 200, f"{query!r}: {response.status_code} {response.text[:500]}"

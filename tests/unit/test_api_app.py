@@ -30,8 +30,14 @@ def free_port() -> int:
 
 @pytest.fixture
 def app() -> FastAPI:
-    settings = Settings(es_url=f"http://127.0.0.1:{free_port()}", es_timeout_s=2, index_prefix="unit-api",
-                        allow_anonymous=True, api_keys=None, api_keys_file=None)
+    settings = Settings(
+        es_url=f"http://127.0.0.1:{free_port()}",
+        es_timeout_s=2,
+        index_prefix="unit-api",
+        allow_anonymous=True,
+        api_keys=None,
+        api_keys_file=None,
+    )
     return create_app(settings, HashingEmbedder())
 
 
@@ -52,17 +58,21 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
     return error
 
 
-@pytest.mark.parametrize(("params", "named"), [
-    ({"q": "x", "size": 51}, "size"),
-    ({"q": "x", "from": -1}, "from"),
-    ({"q": "x", "lat": 12.5}, "lat"),
-    ({"q": "x", "radius_km": 3}, "radius_km"),
-    ({"q": "x", "sort": "name"}, "sort"),
-    ({"size": 3}, "q"),
-])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"q": "x", "size": 51}, "size"),
+        ({"q": "x", "from": -1}, "from"),
+        ({"q": "x", "lat": 12.5}, "lat"),
+        ({"q": "x", "radius_km": 3}, "radius_km"),
+        ({"q": "x", "sort": "name"}, "sort"),
+        ({"size": 3}, "q"),
+    ],
+)
 @pytest.mark.parametrize("method", ["GET", "POST"])
-async def test_bad_parameters_are_422_naming_them(client: httpx.AsyncClient, method: str, params: dict[str, Any],
-                                                  named: str) -> None:
+async def test_bad_parameters_are_422_naming_them(
+    client: httpx.AsyncClient, method: str, params: dict[str, Any], named: str
+) -> None:
     if method == "GET":
         response = await client.get("/v1/search", params=params)
     else:
@@ -80,10 +90,12 @@ async def test_unreadable_bodies_are_422_naming_the_body(client: httpx.AsyncClie
 
 
 async def test_a_valid_search_while_the_cluster_is_away_is_503_with_retry_after(client: httpx.AsyncClient) -> None:
-    for response in (await client.get("/v1/search", params={"q": "anxiety"}),
-                     await client.post("/v1/search", json={"q": "anxiety", "mode": "bm25"}),
-                     await client.get("/v1/suggest", params={"q": "anx"}),
-                     await client.get("/v1/providers/p1")):
+    for response in (
+        await client.get("/v1/search", params={"q": "anxiety"}),
+        await client.post("/v1/search", json={"q": "anxiety", "mode": "bm25"}),
+        await client.get("/v1/suggest", params={"q": "anx"}),
+        await client.get("/v1/providers/p1"),
+    ):
         assert error_of(response, 503)["code"] == "cluster_unavailable"
         assert int(response.headers["Retry-After"]) > 0
 
@@ -100,8 +112,9 @@ async def test_unknown_routes_and_methods(client: httpx.AsyncClient) -> None:
     assert error_of(await client.put("/v1/search"), 405)["code"] == "method_not_allowed"
 
 
-async def test_an_unexpected_error_is_a_500_without_details(app: FastAPI, client: httpx.AsyncClient,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_unexpected_error_is_a_500_without_details(
+    app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def broken(params: Any) -> dict[str, Any]:
         raise RuntimeError("secret internals")
 

@@ -24,32 +24,53 @@ def test_defaults() -> None:
 
 
 def test_every_spec_parameter() -> None:
-    values = {"q": "  grief  ", "type": "providers", "mode": "bm25", "size": MAX_SIZE, "from": 20,
-              "state": "Texas", "city": "Austin", "zip": "78701", "lat": 30.27, "lon": -97.74, "radius_km": 25,
-              "remote": "false", "telehealth": "true", "accepting": True,
-              "specialty": ["Grief", "Depression"], "credential": ["LCSW"], "language": ["Spanish"],
-              "insurance": ["Aetna"], "age_group": ["Adults"], "therapy_type": ["CBT"], "explain": "true"}
+    values = {
+        "q": "  grief  ",
+        "type": "providers",
+        "mode": "bm25",
+        "size": MAX_SIZE,
+        "from": 20,
+        "state": "Texas",
+        "city": "Austin",
+        "zip": "78701",
+        "lat": 30.27,
+        "lon": -97.74,
+        "radius_km": 25,
+        "remote": "false",
+        "telehealth": "true",
+        "accepting": True,
+        "specialty": ["Grief", "Depression"],
+        "credential": ["LCSW"],
+        "language": ["Spanish"],
+        "insurance": ["Aetna"],
+        "age_group": ["Adults"],
+        "therapy_type": ["CBT"],
+        "explain": "true",
+    }
     p = SearchParams.model_validate(values)
     assert p.q == "grief" and p.from_ == 20 and p.remote is False and p.telehealth is True and p.explain
     assert set(p.explicit_filters()) == set(FILTER_FIELDS)
 
 
-@pytest.mark.parametrize(("values", "named"), [
-    ({"size": MAX_SIZE + 1}, "size"),
-    ({"size": -1}, "size"),
-    ({"from": -1}, "from"),
-    ({"mode": "semantic"}, "mode"),
-    ({"type": "everything"}, "type"),
-    ({"lat": 90.5, "lon": 0}, "lat"),
-    ({"lat": float("nan"), "lon": 0}, "lat"),
-    ({"lat": 0, "lon": float("inf")}, "lon"),
-    ({"radius_km": -1, "lat": 0, "lon": 0}, "radius_km"),
-    ({"zip": "ABCDE"}, "zip"),
-    ({"specialty": ["x"] * 21}, "specialty"),
-    ({"specialty": ["a" * 201]}, "specialty.0"),
-    ({"unknown": 1}, "unknown"),
-    ({"bm25_weight": 1.5}, "bm25_weight"),
-])
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"size": MAX_SIZE + 1}, "size"),
+        ({"size": -1}, "size"),
+        ({"from": -1}, "from"),
+        ({"mode": "semantic"}, "mode"),
+        ({"type": "everything"}, "type"),
+        ({"lat": 90.5, "lon": 0}, "lat"),
+        ({"lat": float("nan"), "lon": 0}, "lat"),
+        ({"lat": 0, "lon": float("inf")}, "lon"),
+        ({"radius_km": -1, "lat": 0, "lon": 0}, "radius_km"),
+        ({"zip": "ABCDE"}, "zip"),
+        ({"specialty": ["x"] * 21}, "specialty"),
+        ({"specialty": ["a" * 201]}, "specialty.0"),
+        ({"unknown": 1}, "unknown"),
+        ({"bm25_weight": 1.5}, "bm25_weight"),
+    ],
+)
 def test_bad_values_are_refused_by_name(values: dict[str, Any], named: str) -> None:
     assert named in refused(q="anxiety", **values)
 

@@ -7,17 +7,20 @@ import pytest
 from search_api.suggest import MAX_PER_KIND, suggest_specialties
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("anx", "Anxiety"),
-    ("ANX", "Anxiety"),
-    ("dep", "Depression"),
-    ("soc", "Social Anxiety"),
-    ("anxeity", "Anxiety"),  # two letters swapped
-    ("anxirty", "Anxiety"),  # one letter wrong
-    ("depresion", "Depression"),  # one letter missing
-    ("depresssion", "Depression"),  # one letter too many
-    ("greif", "Grief"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("anx", "Anxiety"),
+        ("ANX", "Anxiety"),
+        ("dep", "Depression"),
+        ("soc", "Social Anxiety"),
+        ("anxeity", "Anxiety"),  # two letters swapped
+        ("anxirty", "Anxiety"),  # one letter wrong
+        ("depresion", "Depression"),  # one letter missing
+        ("depresssion", "Depression"),  # one letter too many
+        ("greif", "Grief"),
+    ],
+)
 def test_suggests(typed: str, expected: str) -> None:
     assert expected in suggest_specialties(typed)
 

@@ -14,8 +14,7 @@ DATA = Path(__file__).parent / "data"
 
 def _lines(name: str) -> list[str]:
     text = (DATA / name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 CRISIS_QUERIES = _lines("crisis_queries.txt")
@@ -38,29 +37,54 @@ def test_ordinary_directory_queries_almost_never_show_the_crisis_block() -> None
     assert len(flagged) / len(ORDINARY_QUERIES) < 0.05, flagged
 
 
-@pytest.mark.parametrize("query", [
-    "self harm therapist", "cutting", "someone to help my teen stop cutting",
-    "depression therapist near me", "grief counseling", "DBT for teens", "anxiety medication",
-    "kill time", "dying to know", "killer headache", "dead tired", "panic attacks at work",
-    "my dog died", "i dont want to die, i want to feel better", "", "   ", "!!!",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "self harm therapist",
+        "cutting",
+        "someone to help my teen stop cutting",
+        "depression therapist near me",
+        "grief counseling",
+        "DBT for teens",
+        "anxiety medication",
+        "kill time",
+        "dying to know",
+        "killer headache",
+        "dead tired",
+        "panic attacks at work",
+        "my dog died",
+        "i dont want to die, i want to feel better",
+        "",
+        "   ",
+        "!!!",
+    ],
+)
 def test_near_misses_do_not_show_the_crisis_block(query: str) -> None:
     assert not detect_crisis(query)
 
 
-@pytest.mark.parametrize("query", ["therapist for suicidal ideation", "Suicidal Ideation",
-                                   "suicide loss support group"])
+@pytest.mark.parametrize(
+    "query", ["therapist for suicidal ideation", "Suicidal Ideation", "suicide loss support group"]
+)
 def test_a_query_naming_suicide_shows_the_block_and_still_finds_providers(query: str) -> None:
     result = interpret(query)
     assert result.crisis is True
     assert result.specialties or "suicide" in query.lower()
 
 
-@pytest.mark.parametrize(("typed", "read"), [
-    ("sucidal", "suicidal"), ("suiside", "suicide"), ("kil my self", "kill myself"),
-    ("i wanna diiie", "i want to die"), ("wnat to die", "want to die"),
-    ("end my lfe", "end my life"), ("my dad is ill", "my dad is ill"), ("a lie", "a lie"),
-])
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("sucidal", "suicidal"),
+        ("suiside", "suicide"),
+        ("kil my self", "kill myself"),
+        ("i wanna diiie", "i want to die"),
+        ("wnat to die", "want to die"),
+        ("end my lfe", "end my life"),
+        ("my dad is ill", "my dad is ill"),
+        ("a lie", "a lie"),
+    ],
+)
 def test_misspellings_are_repaired_but_real_words_are_left_alone(typed: str, read: str) -> None:
     assert crisis_text(typed) == read
 
@@ -79,13 +103,18 @@ def test_crisis_block_has_the_spec_shape_and_the_three_resources() -> None:
     assert isinstance(resources, list)
     by_name = {r["name"]: r for r in resources}
     assert by_name["988 Suicide & Crisis Lifeline"] == {
-        "name": "988 Suicide & Crisis Lifeline", "phone": "988", "sms": "988",
-        "url": "https://988lifeline.org"}
+        "name": "988 Suicide & Crisis Lifeline",
+        "phone": "988",
+        "sms": "988",
+        "url": "https://988lifeline.org",
+    }
     assert by_name["Crisis Text Line"] == {
-        "name": "Crisis Text Line", "phone": None, "sms": "Text HOME to 741741",
-        "url": "https://www.crisistextline.org"}
-    assert by_name["Emergency services"] == {
-        "name": "Emergency services", "phone": "911", "sms": None, "url": None}
+        "name": "Crisis Text Line",
+        "phone": None,
+        "sms": "Text HOME to 741741",
+        "url": "https://www.crisistextline.org",
+    }
+    assert by_name["Emergency services"] == {"name": "Emergency services", "phone": "911", "sms": None, "url": None}
     for resource in resources:
         assert set(resource) == {"name", "phone", "sms", "url"}
 

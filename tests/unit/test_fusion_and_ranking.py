@@ -29,8 +29,9 @@ def test_rrf_only_counts_the_window() -> None:
 
 
 def test_linear_fusion_weights_normalized_scores_and_keeps_each_legs_rank() -> None:
-    fused = linear({"bm25": [("a", 10.0), ("b", 0.0)], "vector": [("b", 0.9), ("a", 0.5)]},
-                   {"bm25": 0.3, "vector": 0.7})
+    fused = linear(
+        {"bm25": [("a", 10.0), ("b", 0.0)], "vector": [("b", 0.9), ("a", 0.5)]}, {"bm25": 0.3, "vector": 0.7}
+    )
     scores = {f.doc_id: f.score for f in fused}
     assert scores == pytest.approx({"a": 0.3, "b": 0.7})
     b = next(f for f in fused if f.doc_id == "b")
@@ -54,14 +55,27 @@ def test_boosts_are_named_added_and_resorted() -> None:
 
 
 PROVIDERS = {
-    "focus": {"primary_specialties": ["Self Harm", "Anxiety"], "specialties": ["Self Harm", "Anxiety"],
-              "ages_served": ["Adolescents (13-17)"], "therapy_types": ["Dialectical Behavior Therapy (DBT)"],
-              "bio_quality": "ok"},
-    "later": {"primary_specialties": ["Grief", "Anxiety", "Depression"],
-              "specialties": ["Grief", "Anxiety", "Depression", "Self-Harm"], "ages_served": ["Adults"],
-              "therapy_types": [], "bio_quality": "ok"},
-    "placeholder": {"primary_specialties": ["Self Harm"], "specialties": ["Self Harm"], "ages_served": [],
-                    "therapy_types": [], "bio_quality": "placeholder"},
+    "focus": {
+        "primary_specialties": ["Self Harm", "Anxiety"],
+        "specialties": ["Self Harm", "Anxiety"],
+        "ages_served": ["Adolescents (13-17)"],
+        "therapy_types": ["Dialectical Behavior Therapy (DBT)"],
+        "bio_quality": "ok",
+    },
+    "later": {
+        "primary_specialties": ["Grief", "Anxiety", "Depression"],
+        "specialties": ["Grief", "Anxiety", "Depression", "Self-Harm"],
+        "ages_served": ["Adults"],
+        "therapy_types": [],
+        "bio_quality": "ok",
+    },
+    "placeholder": {
+        "primary_specialties": ["Self Harm"],
+        "specialties": ["Self Harm"],
+        "ages_served": [],
+        "therapy_types": [],
+        "bio_quality": "placeholder",
+    },
 }
 
 
@@ -74,8 +88,9 @@ def test_providers_whose_first_three_specialties_match_rise_more_than_those_list
 
 def test_named_ages_and_approaches_lift_the_providers_who_serve_them() -> None:
     tuning = Tuning()
-    boosts = provider_boosts(PROVIDERS, [], ["Adolescents (13-17)"], {}, tuning,
-                             therapy_types=["Dialectical Behavior Therapy (DBT)"])
+    boosts = provider_boosts(
+        PROVIDERS, [], ["Adolescents (13-17)"], {}, tuning, therapy_types=["Dialectical Behavior Therapy (DBT)"]
+    )
     assert boosts["age"] == {"focus": tuning.age_boost}
     assert boosts["approach"] == {"focus": tuning.therapy_type_boost}
 
@@ -86,8 +101,12 @@ def test_placeholder_profiles_sink() -> None:
 
 
 def test_topic_votes_are_the_share_of_the_nearest_answers_carrying_each_topic() -> None:
-    hits = [{"_source": {"topics": ["depression"]}}, {"_source": {"topics": ["depression", "sleep-improvement"]}},
-            {"_source": {"topics": []}}, {"_source": {"topics": ["anxiety"]}}]
+    hits = [
+        {"_source": {"topics": ["depression"]}},
+        {"_source": {"topics": ["depression", "sleep-improvement"]}},
+        {"_source": {"topics": []}},
+        {"_source": {"topics": ["anxiety"]}},
+    ]
     assert topic_votes(hits, depth=2) == {"depression": 1.0, "sleep-improvement": 0.5}
     assert topic_votes([], depth=5) == {}
 

@@ -38,8 +38,9 @@ def test_an_unknown_state_is_kept_trimmed_not_dropped() -> None:
 
 
 def test_undefined_places_are_dropped() -> None:
-    doc = provider_document(provider(address={"street": "undefined", "city": "undefined", "state": "undefined",
-                                              "zip": "null"}))
+    doc = provider_document(
+        provider(address={"street": "undefined", "city": "undefined", "state": "undefined", "zip": "null"})
+    )
     assert (doc["street"], doc["city"], doc["state"], doc["zip"]) == (None, None, None, None)
 
 
@@ -51,7 +52,10 @@ def test_a_provider_without_address_or_location_has_none_of_them() -> None:
 
 def test_lists_are_trimmed_with_inner_spaces_collapsed_and_case_insensitive_duplicates_dropped() -> None:
     assert clean_list([" English ", "english", "", "  ", "Spanish", "Old   Norse", "old norse"]) == [
-        "English", "Spanish", "Old Norse"]
+        "English",
+        "Spanish",
+        "Old Norse",
+    ]
     doc = provider_document(provider(languages=["English", " ENGLISH", "Spanish"], credentials=["LMFT", "lmft "]))
     assert doc["languages"] == ["English", "Spanish"]
     assert doc["credentials"] == ["LMFT"]
@@ -80,8 +84,9 @@ def test_the_content_hash_is_stable_and_ignores_the_embedding() -> None:
 
 
 def test_passage_titles_are_collapsed_and_text_trimmed() -> None:
-    record = PassageRecord.model_validate({"id": "x", "text": "  Answer.  ", "title": "What   is  it?",
-                                           "topics": ["grief", "Grief", " loss "]})
+    record = PassageRecord.model_validate(
+        {"id": "x", "text": "  Answer.  ", "title": "What   is  it?", "topics": ["grief", "Grief", " loss "]}
+    )
     doc = passage_document(record)
     assert doc["title"] == "What is it?"
     assert doc["text"] == "Answer."

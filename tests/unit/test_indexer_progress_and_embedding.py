@@ -26,8 +26,7 @@ def test_render_is_complete_at_the_end_and_safe_at_the_start() -> None:
 
 
 def test_durations_are_short_and_readable() -> None:
-    assert [format_duration(s) for s in (0, 59.9, 61, 3600, 3725, -3)] == ["0s", "59s", "1m01s", "1h00m", "1h02m",
-                                                                           "0s"]
+    assert [format_duration(s) for s in (0, 59.9, 61, 3600, 3725, -3)] == ["0s", "59s", "1m01s", "1h00m", "1h02m", "0s"]
 
 
 def test_progress_off_a_terminal_writes_plain_lines_and_always_the_last_one() -> None:
@@ -61,14 +60,25 @@ def test_a_long_text_is_split_into_overlapping_windows_covering_every_word() -> 
 
 def test_no_window_is_only_overlap() -> None:
     for n in (WINDOW_WORDS + 1, 2 * WINDOW_WORDS - OVERLAP_WORDS, 2 * WINDOW_WORDS - OVERLAP_WORDS + 1, 1000):
-        parts = [p.split() for p in windows(" ".join(f"w{i}" for i in range(n)), )]
+        parts = [
+            p.split()
+            for p in windows(
+                " ".join(f"w{i}" for i in range(n)),
+            )
+        ]
         assert parts[-1][-1] == f"w{n - 1}"
         assert all(len(p) > OVERLAP_WORDS for p in parts), n
 
 
 def test_provider_text_leaves_out_placeholder_bios() -> None:
-    doc = {"name": "Ana", "specialties": ["Anxiety"], "therapy_types": ["CBT"], "ages_served": ["Adults"],
-           "bio": "test test test", "bio_quality": "placeholder"}
+    doc = {
+        "name": "Ana",
+        "specialties": ["Anxiety"],
+        "therapy_types": ["CBT"],
+        "ages_served": ["Adults"],
+        "bio": "test test test",
+        "bio_quality": "placeholder",
+    }
     assert provider_text(doc) == "Treats Anxiety. Approaches: CBT. Works with Adults."
     ok = {**doc, "bio": "I help adults.", "bio_quality": "ok"}
     assert provider_text(ok).endswith("Works with Adults. I help adults.")

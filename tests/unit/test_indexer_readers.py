@@ -49,8 +49,16 @@ def test_an_empty_jsonl_file_is_one_error_at_line_1(tmp_path: Path) -> None:
 
 
 def test_csv_lists_are_split_on_semicolons_and_trimmed() -> None:
-    record = row_to_record({"id": "c1", "name": "Ana", "credentials": "LMFT; LCSW ;",
-                            "specialties": "Anxiety;Self-Harm", "languages": "", "insurance": " Aetna "})
+    record = row_to_record(
+        {
+            "id": "c1",
+            "name": "Ana",
+            "credentials": "LMFT; LCSW ;",
+            "specialties": "Anxiety;Self-Harm",
+            "languages": "",
+            "insurance": " Aetna ",
+        }
+    )
     assert record["credentials"] == ["LMFT", "LCSW"]
     assert record["specialties"] == ["Anxiety", "Self-Harm"]
     assert record["languages"] == []
@@ -58,11 +66,28 @@ def test_csv_lists_are_split_on_semicolons_and_trimmed() -> None:
 
 
 def test_csv_address_and_location_columns_become_objects_either_way_they_are_named() -> None:
-    flat = row_to_record({"id": "c1", "street": "1 Main St", "city": "Austin", "state": "TX", "zip": "78701",
-                          "lat": "30.27", "lon": "-97.74"})
-    dotted = row_to_record({"id": "c1", "address.street": "1 Main St", "address.city": "Austin",
-                            "address.state": "TX", "address.zip": "78701", "location.lat": "30.27",
-                            "location.lon": "-97.74"})
+    flat = row_to_record(
+        {
+            "id": "c1",
+            "street": "1 Main St",
+            "city": "Austin",
+            "state": "TX",
+            "zip": "78701",
+            "lat": "30.27",
+            "lon": "-97.74",
+        }
+    )
+    dotted = row_to_record(
+        {
+            "id": "c1",
+            "address.street": "1 Main St",
+            "address.city": "Austin",
+            "address.state": "TX",
+            "address.zip": "78701",
+            "location.lat": "30.27",
+            "location.lon": "-97.74",
+        }
+    )
     for record in (flat, dotted):
         assert record["address"] == {"street": "1 Main St", "city": "Austin", "state": "TX", "zip": "78701"}
         assert record["location"] == {"lat": "30.27", "lon": "-97.74"}
@@ -71,8 +96,16 @@ def test_csv_address_and_location_columns_become_objects_either_way_they_are_nam
 
 
 def test_csv_booleans_and_years_are_converted_and_anything_else_is_passed_on_for_validation() -> None:
-    record = row_to_record({"remote_only": "yes", "telehealth": "FALSE", "accepting_new_clients": "",
-                            "years_in_practice": "12", "bio": "", "profile_url": " https://x "})
+    record = row_to_record(
+        {
+            "remote_only": "yes",
+            "telehealth": "FALSE",
+            "accepting_new_clients": "",
+            "years_in_practice": "12",
+            "bio": "",
+            "profile_url": " https://x ",
+        }
+    )
     assert (record["remote_only"], record["telehealth"], record["accepting_new_clients"]) == (True, False, None)
     assert record["years_in_practice"] == 12
     assert record["bio"] is None
@@ -84,11 +117,14 @@ def test_csv_booleans_and_years_are_converted_and_anything_else_is_passed_on_for
 
 def test_csv_rows_carry_their_line_and_bad_rows_are_named(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_text("id,name,credentials,specialties\n"
-                    "c1,Ana,LMFT,Anxiety;Grief\n"
-                    ",,,\n"
-                    "c2,Bo,LCSW,Depression,extra\n"
-                    "c3,Cy,,Insomnia\n", encoding="utf-8")
+    path.write_text(
+        "id,name,credentials,specialties\n"
+        "c1,Ana,LMFT,Anxiety;Grief\n"
+        ",,,\n"
+        "c2,Bo,LCSW,Depression,extra\n"
+        "c3,Cy,,Insomnia\n",
+        encoding="utf-8",
+    )
     items = list(read_provider_csv(path))
     assert [(i.line, i.data["id"]) for i in items if isinstance(i, RawRecord)] == [(2, "c1"), (5, "c3")]
     assert errors(items) == [f"{path}:4: 1 more value(s) than header columns"]

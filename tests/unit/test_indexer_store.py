@@ -51,7 +51,8 @@ def test_an_unfinished_build_left_by_a_failed_run_is_never_kept_for_rollback() -
 
 
 def test_with_retry_retries_an_unreachable_cluster_with_the_delays_then_gives_up(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     slept: list[float] = []
     monkeypatch.setattr(indexer.store.time, "sleep", slept.append)
     seen: list[float] = []

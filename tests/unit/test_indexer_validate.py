@@ -47,8 +47,16 @@ def test_booleans_are_strict() -> None:
 
 def test_every_missing_field_is_listed_and_more_than_five_problems_are_counted() -> None:
     assert reason({"foo": 1}) == "id is required; name is required; credentials is required; specialties is required"
-    many = {**GOOD, "name": 5, "credentials": "x", "specialties": "y", "telehealth": "z", "remote_only": "w",
-            "accepting_new_clients": "v", "years_in_practice": "ten"}
+    many = {
+        **GOOD,
+        "name": 5,
+        "credentials": "x",
+        "specialties": "y",
+        "telehealth": "z",
+        "remote_only": "w",
+        "accepting_new_clients": "v",
+        "years_in_practice": "ten",
+    }
     text = reason(many)
     assert text.startswith("record 'p1': ")
     assert text.endswith("and 2 more")

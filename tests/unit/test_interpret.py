@@ -17,10 +17,20 @@ ADOLESCENTS = "Adolescents (13-17)"
 CHILDREN = "Children (6-12)"
 DBT = "Dialectical Behavior Therapy (DBT)"
 THERAPY_TYPES = {
-    "Cognitive Behavioral Therapy (CBT)", DBT, "EMDR", "Acceptance and Commitment Therapy (ACT)",
-    "Exposure and Response Prevention (ERP)", "Gottman Method", "Play Therapy",
-    "Trauma-Focused CBT", "Mindfulness-Based", "Psychodynamic", "Solution-Focused",
-    "Motivational Interviewing", "Family Systems", "Somatic Therapy",
+    "Cognitive Behavioral Therapy (CBT)",
+    DBT,
+    "EMDR",
+    "Acceptance and Commitment Therapy (ACT)",
+    "Exposure and Response Prevention (ERP)",
+    "Gottman Method",
+    "Play Therapy",
+    "Trauma-Focused CBT",
+    "Mindfulness-Based",
+    "Psychodynamic",
+    "Solution-Focused",
+    "Motivational Interviewing",
+    "Family Systems",
+    "Somatic Therapy",
     "Emotionally Focused Therapy (EFT)",
 }
 
@@ -37,8 +47,9 @@ def test_a_parent_asking_for_help_with_a_teen_who_cuts_gets_self_harm_for_adoles
     assert ("cutting", "Self Harm") in result.matched_terms
 
 
-@pytest.mark.parametrize("query", ["can't sleep", "cant sleep", "CAN’T SLEEP!!!", "cannot sleep",
-                                   "i cant sleeep at night"])
+@pytest.mark.parametrize(
+    "query", ["can't sleep", "cant sleep", "CAN’T SLEEP!!!", "cannot sleep", "i cant sleeep at night"]
+)
 def test_cant_sleep_means_insomnia_however_it_is_typed(query: str) -> None:
     assert interpret(query).specialties == ["Insomnia"]
 
@@ -71,10 +82,17 @@ def test_help_me_means_nothing() -> None:
     assert result.crisis is False
 
 
-@pytest.mark.parametrize(("query", "specialty"), [
-    ("insomia", "Insomnia"), ("anxeity", "Anxiety"), ("depresion", "Depression"),
-    ("anxiaty", "Anxiety"), ("schizophrenai", "Schizoaffective"), ("relationshp help", None),
-])
+@pytest.mark.parametrize(
+    ("query", "specialty"),
+    [
+        ("insomia", "Insomnia"),
+        ("anxeity", "Anxiety"),
+        ("depresion", "Depression"),
+        ("anxiaty", "Anxiety"),
+        ("schizophrenai", "Schizoaffective"),
+        ("relationshp help", None),
+    ],
+)
 def test_small_typos_in_long_words_are_tolerated(query: str, specialty: str | None) -> None:
     specialties = interpret(query).specialties
     if specialty:
@@ -83,28 +101,31 @@ def test_small_typos_in_long_words_are_tolerated(query: str, specialty: str | No
         assert specialties  # some reading, whichever
 
 
-@pytest.mark.parametrize("query", ["lovely", "homeless", "anxiety medication",
-                                   "divorce mediation", "morning routine", "cancel"])
+@pytest.mark.parametrize(
+    "query", ["lovely", "homeless", "anxiety medication", "divorce mediation", "morning routine", "cancel"]
+)
 def test_real_words_near_a_cue_are_not_read_as_typos(query: str) -> None:
     found = {name for _, name in interpret(query).matched_terms}
-    assert not found & {"Loneliness", "Depression", "Mindfulness-Based", "Grief",
-                        "Chronic Illness"}
+    assert not found & {"Loneliness", "Depression", "Mindfulness-Based", "Grief", "Chronic Illness"}
 
 
 # --- lay words ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("my husband and i fight all the time", "Relationship(s) with Partner/Husband/Wife"),
-    ("worried all the time", "Anxiety"),
-    ("flashbacks after the accident", "Posttraumatic Stress Disorder (PTSD)"),
-    ("going through a breakup", "Divorce"),
-    ("my wife cheated", "Infidelity"),
-    ("burnt out at my job", "Work Stress"),
-    ("hearing voices", "Schizoaffective"),
-    ("feel empty and worthless", "Depression"),
-    ("fiancé", "Relationship(s) with Partner/Husband/Wife"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("my husband and i fight all the time", "Relationship(s) with Partner/Husband/Wife"),
+        ("worried all the time", "Anxiety"),
+        ("flashbacks after the accident", "Posttraumatic Stress Disorder (PTSD)"),
+        ("going through a breakup", "Divorce"),
+        ("my wife cheated", "Infidelity"),
+        ("burnt out at my job", "Work Stress"),
+        ("hearing voices", "Schizoaffective"),
+        ("feel empty and worthless", "Depression"),
+        ("fiancé", "Relationship(s) with Partner/Husband/Wife"),
+    ],
+)
 def test_lay_phrases_map_to_canonical_specialties(query: str, expected: str) -> None:
     assert expected in interpret(query).specialties
 
@@ -123,9 +144,19 @@ def test_my_son_could_be_a_child_or_a_teen_unless_an_age_says_which() -> None:
     assert interpret("my daughter, aged 9").age_groups == [CHILDREN]
 
 
-@pytest.mark.parametrize(("age", "group"), [(8, CHILDREN), (13, ADOLESCENTS), (17, ADOLESCENTS),
-                                            (22, "Young Adults (18-25)"), (40, "Adults"),
-                                            (70, "Seniors (65+)"), (0, None), (300, None)])
+@pytest.mark.parametrize(
+    ("age", "group"),
+    [
+        (8, CHILDREN),
+        (13, ADOLESCENTS),
+        (17, ADOLESCENTS),
+        (22, "Young Adults (18-25)"),
+        (40, "Adults"),
+        (70, "Seniors (65+)"),
+        (0, None),
+        (300, None),
+    ],
+)
 def test_ages_fall_into_the_directory_age_groups(age: int, group: str | None) -> None:
     assert age_group_for(age) == group
 
@@ -136,13 +167,16 @@ def test_lay_words_for_ages() -> None:
     assert interpret("therapist for kids").age_groups == [CHILDREN]
 
 
-@pytest.mark.parametrize(("query", "therapy_type"), [
-    ("cbt for insomnia", "Cognitive Behavioral Therapy (CBT)"),
-    ("emdr", "EMDR"),
-    ("trauma focused cbt for my kid", "Trauma-Focused CBT"),
-    ("gottman couples work", "Gottman Method"),
-    ("exposure and response prevention", "Exposure and Response Prevention (ERP)"),
-])
+@pytest.mark.parametrize(
+    ("query", "therapy_type"),
+    [
+        ("cbt for insomnia", "Cognitive Behavioral Therapy (CBT)"),
+        ("emdr", "EMDR"),
+        ("trauma focused cbt for my kid", "Trauma-Focused CBT"),
+        ("gottman couples work", "Gottman Method"),
+        ("exposure and response prevention", "Exposure and Response Prevention (ERP)"),
+    ],
+)
 def test_approaches_map_to_the_therapy_type_names_of_the_data(query: str, therapy_type: str) -> None:
     assert interpret(query).therapy_types == [therapy_type]
 
@@ -157,28 +191,43 @@ def test_remote_and_in_person_cues() -> None:
 # --- place ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "city", "state"), [
-    ("couples therapist in Oakland, CA", "Oakland", "California"),
-    ("therapist in oakland ca", "Oakland", "California"),
-    ("therapist in california", None, "California"),
-    ("grief support in Kansas City", "Kansas City", None),
-    ("therapist in Kansas City, MO", "Kansas City", "Missouri"),
-    ("family therapist in New York", None, "New York"),
-    ("child psychologist in Portland OR", "Portland", "Oregon"),
-    ("therapist in Portland or Seattle", "Portland", None),
-    ("Anxiety Therapist In Santa Clara For Teens", "Santa Clara", None),
-    ("therapist in LA", "Los Angeles", "California"),
-])
+@pytest.mark.parametrize(
+    ("query", "city", "state"),
+    [
+        ("couples therapist in Oakland, CA", "Oakland", "California"),
+        ("therapist in oakland ca", "Oakland", "California"),
+        ("therapist in california", None, "California"),
+        ("grief support in Kansas City", "Kansas City", None),
+        ("therapist in Kansas City, MO", "Kansas City", "Missouri"),
+        ("family therapist in New York", None, "New York"),
+        ("child psychologist in Portland OR", "Portland", "Oregon"),
+        ("therapist in Portland or Seattle", "Portland", None),
+        ("Anxiety Therapist In Santa Clara For Teens", "Santa Clara", None),
+        ("therapist in LA", "Los Angeles", "California"),
+    ],
+)
 def test_places_after_in_or_near(query: str, city: str | None, state: str | None) -> None:
     place = find_place(query)
     assert (place.city, place.state) == (city, state)
 
 
-@pytest.mark.parametrize("query", [
-    "therapist near me", "THERAPIST NEAR ME", "help me", "in person therapy", "In Person Therapy",
-    "therapist in oakland", "therapist oakland", "in network therapist", "therapist in my area",
-    "dbt in or near me", "anxiety therapist california", "help in Spanish",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "therapist near me",
+        "THERAPIST NEAR ME",
+        "help me",
+        "in person therapy",
+        "In Person Therapy",
+        "therapist in oakland",
+        "therapist oakland",
+        "in network therapist",
+        "therapist in my area",
+        "dbt in or near me",
+        "anxiety therapist california",
+        "help in Spanish",
+    ],
+)
 def test_no_place_without_a_clear_cue(query: str) -> None:
     place = find_place(query)
     assert (place.city, place.state, place.zip) == (None, None, None)
@@ -196,7 +245,11 @@ def test_place_words_are_not_read_as_feelings() -> None:
 def test_lay_table_names_only_canonical_specialties_age_groups_and_therapy_types() -> None:
     data = raw_table()
     specialty_keys = {k for k in data if not k.startswith("_")} - {
-        "age_groups", "therapy_types", "modality", "not_typos"}
+        "age_groups",
+        "therapy_types",
+        "modality",
+        "not_typos",
+    }
     assert specialty_keys == set(taxonomy.specialties().canonical)  # every one has lay words
     assert set(data["age_groups"]) <= set(taxonomy.age_groups().canonical)
     assert set(data["therapy_types"]) == THERAPY_TYPES
@@ -239,10 +292,17 @@ def test_normalize_makes_apostrophes_punctuation_and_case_irrelevant() -> None:
     assert normalize("I wanna diiiie") == "i want to diie"
 
 
-@pytest.mark.parametrize(("a", "b", "distance"), [
-    ("insomia", "insomnia", 1), ("anxeity", "anxiety", 1), ("anxiaty", "anxiety", 1),
-    ("suiside", "suicide", 1), ("lovely", "lonely", 2), ("same", "same", 0),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("insomia", "insomnia", 1),
+        ("anxeity", "anxiety", 1),
+        ("anxiaty", "anxiety", 1),
+        ("suiside", "suicide", 1),
+        ("lovely", "lonely", 2),
+        ("same", "same", 0),
+    ],
+)
 def test_typo_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b, 3) == distance
 

@@ -14,13 +14,7 @@ from indexer.readers.pages import CHUNK_CHARS, read_page
 from indexer.readers.pages_text import split_credentials
 from indexer.validate import validate
 
-SEED = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "data"
-    / "seed"
-    / "find-therapy-for-self-harm.txt"
-)
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seed" / "find-therapy-for-self-harm.txt"
 SEED_NAMES = [
     "Dog Fausto",
     "Ama Deus",
@@ -124,9 +118,7 @@ def test_card_sentence_place_is_kept_raw_even_when_a_placeholder(seed: list[RawR
 
 def test_bio_is_the_free_text_after_the_sentence_kept_as_is(seed: list[RawRecord]) -> None:
     cards = by_name(seed)
-    assert cards["Dog Fausto"]["bio"] == (
-        "Mercy is a Licensed Marriage & Family Therapist in California ."
-    )
+    assert cards["Dog Fausto"]["bio"] == ("Mercy is a Licensed Marriage & Family Therapist in California .")
     assert cards["Ama Deus"]["bio"] == "test test test"
     assert cards["Olena Preprod"]["bio"] == "bkjljlkmkk,"
     assert all("View profile" not in (p["bio"] or "") for p in cards.values())
@@ -273,10 +265,7 @@ def test_every_seed_record_validates_against_the_input_models(seed: list[RawReco
 
 
 def test_split_credentials_keeps_marriage_family_and_child_counselor_whole() -> None:
-    line = (
-        "Marriage and Family Therapist (MFT), Marriage, Family, and Child Counselor (MFCC), "
-        "Massage Therapist"
-    )
+    line = "Marriage and Family Therapist (MFT), Marriage, Family, and Child Counselor (MFCC), Massage Therapist"
     assert split_credentials(line) == [
         "Marriage and Family Therapist (MFT)",
         "Marriage, Family, and Child Counselor (MFCC)",
@@ -346,18 +335,14 @@ def test_bom_and_windows_line_endings_read_like_plain_text(tmp_path: Path) -> No
     page = "\ufeffFind Therapy for Grief\r\n\r\nIs grief normal?\r\n\r\nYes.\r\n"
     records, errors = read_page(write(tmp_path, "g.txt", page.encode("utf-8")))
     assert errors == []
-    assert [(p["guide"], p["title"], p["text"]) for p in passages(records)] == [
-        ("Grief", "Is grief normal?", "Yes.")
-    ]
+    assert [(p["guide"], p["title"], p["text"]) for p in passages(records)] == [("Grief", "Is grief normal?", "Yes.")]
 
 
 def test_question_line_inside_a_paragraph_is_not_a_heading(tmp_path: Path) -> None:
     page = "Find Therapy for Grief\n\nIs grief normal?\n\nYes.\nIs it forever?\nNo.\n"
     records, errors = read_page(write(tmp_path, "g.txt", page))
     assert errors == []
-    assert [(p["title"], p["text"]) for p in passages(records)] == [
-        ("Is grief normal?", "Yes.\nIs it forever?\nNo.")
-    ]
+    assert [(p["title"], p["text"]) for p in passages(records)] == [("Is grief normal?", "Yes.\nIs it forever?\nNo.")]
 
 
 # --- Markdown ---------------------------------------------------------------------------
