@@ -121,7 +121,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_url(browser_settings: Settings, corpus: None, real_embedder: Embedder) -> Iterator[str]:
     """The API (and so the pages) served by uvicorn in a background thread."""
     import uvicorn
@@ -143,7 +143,7 @@ def api_url(browser_settings: Settings, corpus: None, real_embedder: Embedder) -
     thread.join(timeout=15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # Playwright's sync API holds an event loop in this thread: end it with the package
 def browser_context(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One headless Chromium with a fresh profile for the session; each test opens its own page."""
     from playwright.sync_api import sync_playwright
