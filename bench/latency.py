@@ -54,10 +54,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=Path, required=True)
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--key", default=os.environ.get("API_KEY"), help="an API key (default $API_KEY)")
     args = parser.parse_args(argv)
+    try:
+        return measure(args)
+    except httpx.HTTPStatusError as exc:
+        print(
+            f"error: {exc.response.status_code} from {exc.request.url.path}: {exc.response.text[:200]}", file=sys.stderr
+        )
+        return 2
+
+
+def measure(args: argparse.Namespace) -> int:
     queries = read_queries(args.queries, args.n)
     results: dict[str, dict[str, float]] = {}
-    with httpx.Client(base_url=args.api, timeout=30) as client:
+    headers = {"X-API-Key": args.key} if args.key else {}
+    with httpx.Client(base_url=args.api, timeout=30, headers=headers) as client:
         try:
             counts = client.get("/readyz").json()
         except httpx.HTTPError as exc:
