@@ -128,27 +128,25 @@ def basic_auth(settings: Settings) -> tuple[str, str] | None:
 
 def detect_dialect(settings: Settings) -> Dialect:
     """`GET /` on the cluster; EngineUnavailable if nothing answers."""
-    auth = basic_auth(settings)
     try:
-        response = httpx.get(settings.es_url + "/", timeout=settings.es_timeout_s, auth=auth)
+        response = httpx.get(settings.es_url + "/", timeout=settings.es_timeout_s, auth=basic_auth(settings))
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    if response.status_code >= 500:
-        raise EngineUnavailable(f"the search engine at {settings.es_url} answered {response.status_code}")
-    if response.status_code != 200:
-        raise EngineError(response.status_code, response.text)
-    return dialect_from_root(response.json())
+    return _dialect_of(response, settings.es_url)
 
 
 async def detect_dialect_async(settings: Settings) -> Dialect:
-    auth = basic_auth(settings)
     try:
-        async with httpx.AsyncClient(timeout=settings.es_timeout_s, auth=auth) as client:
+        async with httpx.AsyncClient(timeout=settings.es_timeout_s, auth=basic_auth(settings)) as client:
             response = await client.get(settings.es_url + "/")
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
+    return _dialect_of(response, settings.es_url)
+
+
+def _dialect_of(response: httpx.Response, url: str) -> Dialect:
     if response.status_code >= 500:
-        raise EngineUnavailable(f"the search engine at {settings.es_url} answered {response.status_code}")
+        raise EngineUnavailable(f"the search engine at {url} answered {response.status_code}")
     if response.status_code != 200:
         raise EngineError(response.status_code, response.text)
     return dialect_from_root(response.json())

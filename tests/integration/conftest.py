@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from core.embedder import Embedder
 from core.engines import EngineUnavailable, SyncEngine
 from core.settings import Settings
+from tests.integration.indexer_support import Indexer, in_process_indexer
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,3 +54,11 @@ def delete_prefix(cluster: SyncEngine, prefix: str) -> None:
     indices = cluster.request("GET", f"/_cat/indices/{prefix}-*", params={"format": "json"})
     for row in indices or []:
         cluster.request("DELETE", f"/{row['index']}", params={"ignore_unavailable": True})
+
+
+@pytest.fixture
+def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path, real_embedder: Embedder) -> Indexer:
+    """`python -m indexer ARGS` in-process, on this test's own index prefix and embedding cache."""
+    monkeypatch.setenv("INDEX_PREFIX", settings.index_prefix)
+    monkeypatch.setenv("EMBEDDING_CACHE", str(tmp_path / "embedding-cache.sqlite"))
+    return in_process_indexer(real_embedder)

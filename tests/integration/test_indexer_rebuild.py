@@ -7,49 +7,21 @@ alias unchanged."""
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from core.embedder import Embedder
-from core.engines import EngineError, SyncEngine
+from core.engines import SyncEngine
 from core.settings import Settings
 from indexer import store as indexer_store
-from indexer.cli import main
 from indexer.demo.providers import generate_providers
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-Indexer = Callable[..., Run]
-
-
-@pytest.fixture
-def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path, real_embedder: Embedder) -> Indexer:
-    """`python -m indexer ARGS` in-process, on this test's own index prefix and embedding cache."""
-    monkeypatch.setenv("INDEX_PREFIX", settings.index_prefix)
-    monkeypatch.setenv("EMBEDDING_CACHE", str(tmp_path / "embedding-cache.sqlite"))
-
-    def run(*argv: str) -> Run:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), out, err, embedder_factory=lambda: real_embedder)
-        return Run(code, out.getvalue(), err.getvalue())
-
-    return run
+from tests.integration.indexer_support import Indexer, Run, alias_target, builds, count, write_jsonl
 
 
 def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
@@ -61,29 +33,6 @@ def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
         "bio": f"I help people through loss ({doc_id}).",
         **fields,
     }
-
-
-def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
-def alias_target(cluster: SyncEngine, alias: str) -> list[str]:
-    try:
-        return sorted(cluster.request("GET", f"/_alias/{alias}"))
-    except EngineError as exc:
-        if exc.status == 404:
-            return []
-        raise
-
-
-def builds(cluster: SyncEngine, alias: str) -> list[str]:
-    rows = cluster.request("GET", f"/_cat/indices/{alias}-v*", params={"format": "json", "h": "index"})
-    return sorted(row["index"] for row in rows or [])
-
-
-def count(cluster: SyncEngine, alias: str) -> int:
-    return int(cluster.request("GET", f"/{alias}/_count")["count"])
 
 
 def ids(cluster: SyncEngine, alias: str) -> set[str]:
