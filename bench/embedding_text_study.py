@@ -131,21 +131,41 @@ PROVIDER_VARIANTS = [
     Variant("current", "indexer.embedding_text.provider_text", "providers-current", single(provider_text)),
     Variant("bio", "bio only", "providers-bio", single(bio_text)),
     Variant("fields", "specialties + approaches + ages, no bio", "providers-fields", single(fields_text)),
-    Variant("primary", "first three specialties repeated first, then current", "providers-primary",
-            single(primary_text)),
+    Variant(
+        "primary", "first three specialties repeated first, then current", "providers-primary", single(primary_text)
+    ),
     Variant("name_all", "name + credentials + current text", "providers-name-all", single(name_all_text)),
-    Variant("who_treats", "'Therapist who treats X, Y and Z, using ..., for ...' + bio", "providers-who-treats",
-            single(who_treats_text)),
+    Variant(
+        "who_treats",
+        "'Therapist who treats X, Y and Z, using ..., for ...' + bio",
+        "providers-who-treats",
+        single(who_treats_text),
+    ),
 ]
 W_CURRENT = f"passages-w{WINDOW_WORDS}o{OVERLAP_WORDS}"
 PASSAGE_VARIANTS = [
-    Variant("current", f"windows {WINDOW_WORDS}/{OVERLAP_WORDS} words, mean (indexer.embed)", W_CURRENT,
-            windowed(WINDOW_WORDS, OVERLAP_WORDS), "mean"),
+    Variant(
+        "current",
+        f"windows {WINDOW_WORDS}/{OVERLAP_WORDS} words, mean (indexer.embed)",
+        W_CURRENT,
+        windowed(WINDOW_WORDS, OVERLAP_WORDS),
+        "mean",
+    ),
     Variant("truncated", "whole text, model truncates at its window", "passages-truncated", single(passage_text)),
-    Variant("first_window", f"first {WINDOW_WORDS}-word window only", W_CURRENT,
-            windowed(WINDOW_WORDS, OVERLAP_WORDS), "first"),
-    Variant("max_window", f"windows {WINDOW_WORDS}/{OVERLAP_WORDS}, max-sim at query time", W_CURRENT,
-            windowed(WINDOW_WORDS, OVERLAP_WORDS), "max"),
+    Variant(
+        "first_window",
+        f"first {WINDOW_WORDS}-word window only",
+        W_CURRENT,
+        windowed(WINDOW_WORDS, OVERLAP_WORDS),
+        "first",
+    ),
+    Variant(
+        "max_window",
+        f"windows {WINDOW_WORDS}/{OVERLAP_WORDS}, max-sim at query time",
+        W_CURRENT,
+        windowed(WINDOW_WORDS, OVERLAP_WORDS),
+        "max",
+    ),
     Variant("w128_mean", "windows 128/32 words, mean", "passages-w128o32", windowed(128, 32), "mean"),
     Variant("w128_max", "windows 128/32 words, max-sim at query time", "passages-w128o32", windowed(128, 32), "max"),
 ]
@@ -376,23 +396,43 @@ def main(argv: list[str] | None = None) -> int:
     query_vectors = embed_queries(embedder, sets.queries, args.out)
     providers, passages = load_providers(args.data), load_passages(args.data)
     results = {
-        "providers": study("providers", providers, PROVIDER_VARIANTS,
-                           Judgments(sets.provider_queries, sets.provider_qrels, None), query_vectors, embedder,
-                           args.out),
-        "passages": study("passages", passages, PASSAGE_VARIANTS,
-                          Judgments(sets.queries, sets.passage_qrels, sets.answer_qrels), query_vectors, embedder,
-                          args.out),
+        "providers": study(
+            "providers",
+            providers,
+            PROVIDER_VARIANTS,
+            Judgments(sets.provider_queries, sets.provider_qrels, None),
+            query_vectors,
+            embedder,
+            args.out,
+        ),
+        "passages": study(
+            "passages",
+            passages,
+            PASSAGE_VARIANTS,
+            Judgments(sets.queries, sets.passage_qrels, sets.answer_qrels),
+            query_vectors,
+            embedder,
+            args.out,
+        ),
     }
     current = encode(embedder, W_CURRENT, [windowed(WINDOW_WORDS, OVERLAP_WORDS)(d) for d in passages], args.out)
     report = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "model": {"name": embedder.name, "dims": embedder.dims, "max_seq_length": embedder.max_seq_length,
-                  "batch_size": 64},
+        "model": {
+            "name": embedder.name,
+            "dims": embedder.dims,
+            "max_seq_length": embedder.max_seq_length,
+            "batch_size": 64,
+        },
         "k": K,
-        "sizes": {"queries": len(sets.queries), "provider_queries": len(sets.provider_queries),
-                  "providers": len(providers), "passages": len(passages),
-                  "passage_lengths": passage_sizes(embedder, passages)},
+        "sizes": {
+            "queries": len(sets.queries),
+            "provider_queries": len(sets.provider_queries),
+            "providers": len(providers),
+            "passages": len(passages),
+            "passage_lengths": passage_sizes(embedder, passages),
+        },
         "current_matches_indexer_max_abs_diff": fidelity(embedder, passages, current),
         "results": results,
     }
