@@ -28,7 +28,7 @@ class Tuning:
     therapy_type_boost: float = 0.2
     # placeholder bios ("test test test") sink: such a profile tells a person nothing, and with
     # only its specialties to embed it would otherwise sit first on the vector leg
-    quality_penalty: float = 0.4
+    quality_penalty: float = 0.8
     # providers whose specialties serve the topics of the guide answers nearest the query
     topic_link_floor: float = 0.35
     guide_topic_primary_weight: float = 2.0

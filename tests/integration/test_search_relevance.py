@@ -489,16 +489,7 @@ CASES: tuple[Case, ...] = (
         (
             # search_api/crisis.py: self-harm words alone do not flag; intent or severity does
             top_providers(3, "the first 3 treat Self Harm", treats("Self Harm")),
-            top_providers(
-                3,
-                "the first 3 are real profiles (a bio to show, not a placeholder)",
-                has_a_profile,
-                broken="the first ones are seed page cards with placeholder bios (Bibi Car 'testtest', Aristotle "
-                "Fernandez 'tt', Olena Preprod 'bkjljlkmkk', Ama Deus 'test test test'): with the bio left out, "
-                "their embedding text is only 'Treats Self Harm, ...', nearest to a short query, and the "
-                "quality penalty does not outweigh the specialty and guide-topic boosts they share with real "
-                "profiles",
-            ),
+            top_providers(3, "the first 3 are real profiles (a bio to show, not a placeholder)", has_a_profile),
             top_passages(3, 3, "the first 3 are self-harm answers", SELF_HARM_ANSWER),
             crisis_block(False),
         ),
