@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from core.embedder import Embedder
 from indexer.embedding_cache import EmbeddingCache, cache_key
-from indexer.embedding_text import passage_text, provider_text, windows
+from indexer.embedding_text import passage_text, provider_text
 
 TEXT_FOR: dict[str, Callable[[dict[str, Any]], str]] = {
     "providers": provider_text,
     "passages": passage_text,
 }
+
+
+# part of every cache key: changing how a text becomes a vector must not reuse old vectors
+TEXT_METHOD = "whole-text-v2"
 
 
 @dataclass
@@ -32,7 +35,7 @@ def embed_batch(
 ) -> None:
     """Set doc['embedding'] on every doc of the batch."""
     texts = [TEXT_FOR[doc_type](doc) for doc in docs]
-    keys = [cache_key(embedder.name, text) for text in texts]
+    keys = [cache_key(f"{embedder.name}|{TEXT_METHOD}", text) for text in texts]
     cached = cache.get_many(keys)
     missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}
     fresh = embed_texts(list(missing.values()), embedder)
@@ -45,21 +48,5 @@ def embed_batch(
 
 
 def embed_texts(texts: list[str], embedder: Embedder) -> list[list[float]]:
-    """One vector per text; a text longer than the model's window is the normalized mean of
-    its windows' vectors (so the end of a long answer still counts)."""
-    pieces: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for text in texts:
-        parts = windows(text)
-        spans.append((len(pieces), len(pieces) + len(parts)))
-        pieces.extend(parts)
-    vectors = embedder.embed_documents(pieces) if pieces else []
-    return [mean_unit(vectors[start:end]) for start, end in spans]
-
-
-def mean_unit(vectors: list[list[float]]) -> list[float]:
-    if len(vectors) == 1:
-        return vectors[0]
-    summed = [sum(column) for column in zip(*vectors, strict=True)]
-    norm = math.sqrt(sum(x * x for x in summed)) or 1.0
-    return [x / norm for x in summed]
+    """One vector per text; the model reads a long text up to its window (see embedding_text)."""
+    return embedder.embed_documents(texts) if texts else []

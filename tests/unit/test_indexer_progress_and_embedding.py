@@ -1,14 +1,10 @@
-"""Progress lines, the text windows long answers are embedded in, and how window vectors
-are combined."""
+"""Progress lines, and the text each document is embedded as."""
 
 from __future__ import annotations
 
 import io
-import math
-from itertools import pairwise
 
-from indexer.embed import mean_unit
-from indexer.embedding_text import OVERLAP_WORDS, WINDOW_WORDS, passage_text, provider_text, windows
+from indexer.embedding_text import passage_text, provider_text
 from indexer.progress import BAR_WIDTH, Progress, format_duration, render
 
 # ---------------------------------------------------------------- progress
@@ -43,33 +39,6 @@ def test_progress_off_a_terminal_writes_plain_lines_and_always_the_last_one() ->
 # ---------------------------------------------------------------- embedding text
 
 
-def test_a_text_that_fits_is_one_window_unchanged() -> None:
-    assert windows("a short  answer") == ["a short  answer"]
-
-
-def test_a_long_text_is_split_into_overlapping_windows_covering_every_word() -> None:
-    words = [f"w{i}" for i in range(400)]
-    parts = windows(" ".join(words))
-    split = [p.split() for p in parts]
-    assert all(len(p) <= WINDOW_WORDS for p in split)
-    assert split[0][0] == "w0" and split[-1][-1] == "w399"
-    for before, after in pairwise(split):
-        assert before[-OVERLAP_WORDS:] == after[:OVERLAP_WORDS]
-    assert len(parts) == 3
-
-
-def test_no_window_is_only_overlap() -> None:
-    for n in (WINDOW_WORDS + 1, 2 * WINDOW_WORDS - OVERLAP_WORDS, 2 * WINDOW_WORDS - OVERLAP_WORDS + 1, 1000):
-        parts = [
-            p.split()
-            for p in windows(
-                " ".join(f"w{i}" for i in range(n)),
-            )
-        ]
-        assert parts[-1][-1] == f"w{n - 1}"
-        assert all(len(p) > OVERLAP_WORDS for p in parts), n
-
-
 def test_provider_text_leaves_out_placeholder_bios() -> None:
     doc = {
         "name": "Ana",
@@ -91,17 +60,3 @@ def test_passage_text_is_the_question_then_the_answer() -> None:
 
 
 # ---------------------------------------------------------------- combining window vectors
-
-
-def test_one_window_vector_is_used_as_is() -> None:
-    assert mean_unit([[0.6, 0.8]]) == [0.6, 0.8]
-
-
-def test_several_window_vectors_average_to_a_unit_vector() -> None:
-    combined = mean_unit([[1.0, 0.0], [0.0, 1.0]])
-    assert math.isclose(combined[0], math.sqrt(0.5)) and math.isclose(combined[1], math.sqrt(0.5))
-    assert math.isclose(math.hypot(*combined), 1.0)
-
-
-def test_opposite_window_vectors_do_not_divide_by_zero() -> None:
-    assert mean_unit([[1.0, 0.0], [-1.0, 0.0]]) == [0.0, 0.0]
