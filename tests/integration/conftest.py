@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import pytest_asyncio
 
 from core.embedder import Embedder
 from core.engines import EngineUnavailable, SyncEngine
 from core.settings import Settings
+from tests.integration.api_fixtures import api_corpus, running_app
 from tests.integration.indexer_support import Indexer, in_process_indexer
 
 
@@ -62,3 +65,22 @@ def indexer(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path,
     monkeypatch.setenv("INDEX_PREFIX", settings.index_prefix)
     monkeypatch.setenv("EMBEDDING_CACHE", str(tmp_path / "embedding-cache.sqlite"))
     return in_process_indexer(real_embedder)
+
+
+@pytest.fixture(scope="module")
+def corpus(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    base_settings: Settings,
+    cluster: SyncEngine,
+    real_embedder: Embedder,
+) -> Settings:
+    """The API tests' corpus (see api_fixtures.api_corpus); a module may define its own."""
+    return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client(corpus: Settings, real_embedder: Embedder) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process on that corpus, with its lifespan, for one test module."""
+    async with running_app(corpus, real_embedder) as app_client:
+        yield app_client

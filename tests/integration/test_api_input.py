@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
-from core.embedder import Embedder
-from core.engines import SyncEngine
-from core.settings import Settings
-from tests.integration.api_fixtures import api_corpus, assert_error, running_app
+from tests.integration.api_fixtures import assert_error
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -58,23 +53,6 @@ ODD_QUERIES = [
     "anxiety " * 60,
 ]
 EMPTY_QUERIES = ["", " ", "\t\n", "\u3000", "a" * 501, "a\x00b"]
-
-
-@pytest.fixture(scope="module")
-def corpus(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    base_settings: Settings,
-    cluster: SyncEngine,
-    real_embedder: Embedder,
-) -> Settings:
-    return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def client(corpus: Settings, real_embedder: Embedder) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(corpus, real_embedder) as app_client:
-        yield app_client
 
 
 def check(response: httpx.Response, q: str | None = None) -> None:

@@ -4,40 +4,20 @@ not come back short, `type`, `explain`, stable pages, `took_ms`, and the crisis 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
-from core.embedder import Embedder
 from core.engines import SyncEngine
 from core.settings import Settings
-from tests.integration.api_fixtures import api_corpus, assert_invalid, running_app
+from tests.integration.api_fixtures import assert_invalid
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MODES = ("bm25", "vector", "hybrid")
 PROVIDER_HIT_KEYS = {"id", "name", "credentials", "specialties", "city", "state", "remote_only", "score", "highlights"}
 PASSAGE_HIT_KEYS = {"id", "title", "guide", "snippet", "text", "url", "score", "highlights"}
-
-
-@pytest.fixture(scope="module")
-def corpus(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    base_settings: Settings,
-    cluster: SyncEngine,
-    real_embedder: Embedder,
-) -> Settings:
-    return api_corpus(request, tmp_path_factory, base_settings, real_embedder)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def client(corpus: Settings, real_embedder: Embedder) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(corpus, real_embedder) as app_client:
-        yield app_client
 
 
 async def search(client: httpx.AsyncClient, method: str = "GET", **params: Any) -> httpx.Response:
