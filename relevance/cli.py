@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from relevance import compare as compare_module
 from relevance import devsets
 from relevance import sweep as sweep_module
 from relevance.errors import RelevanceError
@@ -171,6 +172,20 @@ def parser() -> argparse.ArgumentParser:
     )
     sw.add_argument("--json", type=Path, metavar="OUT", dest="out", help="every point with its scores")
     sw.add_argument("--top", type=int, default=15, help="rows to print (best on half A first)")
+
+    cp = sub.add_parser(
+        "compare",
+        help="two saved runs, query by query: deltas, wins/ties/losses, the paired test, rank movements",
+        description=compare_module.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cp.add_argument("run_a", type=Path, metavar="A", help="TREC run file (e.g. OUT.bm25.run from eval)")
+    cp.add_argument("run_b", type=Path, metavar="B", help="TREC run file (e.g. OUT.hybrid.run)")
+    cp.add_argument("--qrels", type=Path, required=True, metavar="QRELS")
+    cp.add_argument("--queries", type=Path, required=True, metavar="Q")
+    cp.add_argument("--metric", default="ndcg@10", help="default ndcg@10")
+    cp.add_argument("--top", type=int, default=5, help="regressions and gains to show (default 5)")
+    cp.add_argument("--json", type=Path, metavar="OUT", dest="out")
 
     cv = sub.add_parser("convert", help="rewrite judgments in another format (by suffix)")
     cv.add_argument("source", type=Path, metavar="IN")
@@ -380,6 +395,26 @@ def run_convert(args: argparse.Namespace, out: TextIO) -> int:
     return OK
 
 
+def run_compare_command(args: argparse.Namespace, out: TextIO) -> int:
+    queries = read_queries(args.queries)
+    qrels = read_qrels(args.qrels, queries, str(args.queries))
+    run_a, run_b = compare_module.read_trec_run(args.run_a), compare_module.read_trec_run(args.run_b)
+    k = int(args.metric.split("@")[1]) if "@" in args.metric else 10
+    result = compare_module.compare_runs(run_a, run_b, qrels, queries, args.metric, k)
+    print(compare_module.report(result["summary"], result["changes"], args.top), file=out)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "summary": result["summary"].__dict__,
+            "queries": [
+                {"qid": c.qid, "query": c.query, "a": c.a, "b": c.b, "delta": c.delta, "movements": c.movements}
+                for c in result["changes"]
+            ],
+        }
+        args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def run_sweep_command(args: argparse.Namespace, out: TextIO) -> int:
     import asyncio
 
@@ -418,6 +453,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return run_devsets(args, out)
         if args.command == "sweep":
             return run_sweep_command(args, out)
+        if args.command == "compare":
+            return run_compare_command(args, out)
         return run_convert(args, out)
     except RelevanceError as exc:
         print(f"error: {exc}", file=err)
