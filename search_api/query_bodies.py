@@ -29,7 +29,6 @@ class LegPlan:
     num_candidates: int
     boost_specialties: list[str] = field(default_factory=list)
     boost_ages: list[str] = field(default_factory=list)
-    boost_topics: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ filters
@@ -79,22 +78,27 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
     return clauses
 
 
+def typo_tolerant(text: str, fields: list[str]) -> dict[str, Any]:
+    """A weak clause matching the words as typed, within an edit or two; without the lay-term
+    synonyms, since fuzziness and synonym graphs do not mix."""
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": fields,
+            "fuzziness": "AUTO",
+            "prefix_length": 1,
+            "analyzer": "english_index",
+            "boost": 0.3,
+        }
+    }
+
+
 # ------------------------------------------------------------------ providers
 
 
 def provider_bm25(plan: LegPlan) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
-        # typo tolerance on the words as typed (no synonyms: fuzziness and graphs do not mix)
-        {
-            "multi_match": {
-                "query": plan.query_text,
-                "fields": ["specialties", "therapy_types", "bio", "name"],
-                "fuzziness": "AUTO",
-                "prefix_length": 1,
-                "analyzer": "english_index",
-                "boost": 0.3,
-            }
-        },
+        typo_tolerant(plan.query_text, ["specialties", "therapy_types", "bio", "name"]),
     ]
     if plan.boost_specialties:
         should.append({"terms": {"primary_specialties.keyword": plan.boost_specialties, "boost": 3.0}})
@@ -157,19 +161,8 @@ def passage_highlight(text: str) -> dict[str, Any]:
 def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
         {"multi_match": {"query": plan.query_text, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
-        {
-            "multi_match": {
-                "query": plan.query_text,
-                "fields": ["title", "text"],
-                "fuzziness": "AUTO",
-                "prefix_length": 1,
-                "analyzer": "english_index",
-                "boost": 0.3,
-            }
-        },
+        typo_tolerant(plan.query_text, ["title", "text"]),
     ]
-    if plan.boost_topics:
-        should.append({"terms": {"topics": plan.boost_topics, "boost": 1.0}})
     return {
         "size": plan.window,
         "track_total_hits": True,
