@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from core.embedder import Embedder, LazyEmbedder
+from core.embedding_meta import build_meta
 from core.engines import EngineError, EngineUnavailable, SyncEngine
 from core.settings import PROJECT_ROOT, Settings
 from indexer.embedding_cache import EmbeddingCache
@@ -99,7 +100,12 @@ def main(
         settings,
         out,
         err,
-        embedder_factory or cache(lambda: LazyEmbedder(settings.embedding_model)),
+        embedder_factory
+        or cache(
+            lambda: LazyEmbedder(
+                settings.embedding_model, threads=settings.indexer_embedding_threads, backend=settings.embedding_backend
+            )
+        ),
         Path(os.environ.get("EMBEDDING_CACHE", PROJECT_ROOT / ".data" / "embedding-cache.sqlite")),
     )
     try:
@@ -201,7 +207,7 @@ def rebuild(ctx: Context, loaded: Loaded, include_types: set[str]) -> int:
         for doc_type, items in (("providers", loaded.providers), ("passages", loaded.passages)):
             if doc_type not in include_types:
                 continue
-            index = store.create_build(doc_type, bulk_load=True)
+            index = store.create_build(doc_type, bulk_load=True, meta=build_meta(ctx.embedder_factory().name))
             built[doc_type] = index
             result = write(store, index, doc_type, list(items.values()), ctx.embedder_factory, cache_db)
             results.append(result)

@@ -20,6 +20,12 @@ TEXT_FOR: dict[str, Callable[[dict[str, Any]], str]] = {
 TEXT_METHOD = "whole-text-v2"
 
 
+def embedding_key(embedder_name: str, text: str) -> str:
+    """The cache key of a text's vector. The embedder's name names the model and the backend
+    (core.embedder.model_name): vectors of different backends never mix."""
+    return cache_key(f"{embedder_name}|{TEXT_METHOD}", text)
+
+
 @dataclass
 class EmbedStats:
     embedded: int = 0
@@ -35,7 +41,7 @@ def embed_batch(
 ) -> None:
     """Set doc['embedding'] on every doc of the batch."""
     texts = [TEXT_FOR[doc_type](doc) for doc in docs]
-    keys = [cache_key(f"{embedder.name}|{TEXT_METHOD}", text) for text in texts]
+    keys = [embedding_key(embedder.name, text) for text in texts]
     cached = cache.get_many(keys)
     missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in cached}
     fresh = embed_texts(list(missing.values()), embedder)
