@@ -119,6 +119,25 @@ def knn_body(
     return {"knn": knn}
 
 
+def exact_knn_query(
+    dialect: Dialect, field: str, vector: list[float], filters: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A brute-force cosine query over every (filtered) document: the ground truth the HNSW
+    graph is measured against (bench/knn_recall.py). Scores match knn_body's, (1 + cos) / 2
+    up to a constant factor, so the order is the same."""
+    base: dict[str, Any] = {"bool": {"filter": filters}} if filters else {"match_all": {}}
+    if dialect is Dialect.OPENSEARCH:
+        script: dict[str, Any] = {
+            "source": "knn_score",
+            "lang": "knn",
+            "params": {"field": field, "query_value": vector, "space_type": "cosinesimil"},
+        }
+    else:
+        source = f"cosineSimilarity(params.query_vector, '{field}') + 1.0"
+        script = {"source": source, "params": {"query_vector": vector}}
+    return {"script_score": {"query": base, "script": script}}
+
+
 # ---------------------------------------------------------------- discovery
 
 

@@ -18,6 +18,13 @@ from indexer.index_body import index_body
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+# while a build is filled nothing reads it: no refreshes (each one writes a small segment the
+# HNSW graphs must later be merged from) and no replicas (each copy would index every document)
+BULK_LOAD_SETTINGS: dict[str, Any] = {"refresh_interval": "-1", "number_of_replicas": 0}
+SERVING_REFRESH = "1s"
+# one segment: one HNSW graph to search instead of one per segment (measured: bench/scale.py)
+MERGED_SEGMENTS = 1
+MERGE_POLL_S = 0.5
 
 
 def with_retry(
@@ -61,6 +68,23 @@ def builds_to_prune(builds: list[str], live: str | None, unfinished: Collection[
     return sorted(b for b in builds if b not in keep and (live is None or b < live))
 
 
+def serving_settings(configured: dict[str, Any]) -> dict[str, Any]:
+    """What a finished build serves with: the refresh and replicas its mapping configures
+    (refresh 1 s, replicas 1 when the mapping says nothing, as the engines default)."""
+    return {
+        "refresh_interval": configured.get("refresh_interval", SERVING_REFRESH),
+        "number_of_replicas": int(configured.get("number_of_replicas", 1)),
+    }
+
+
+def bulk_load_body(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the index body to create a build with, the settings to restore before it is served)."""
+    index_settings = body.setdefault("settings", {}).setdefault("index", {})
+    serving = serving_settings({k: v for k, v in index_settings.items() if k != "refresh_interval"})
+    index_settings.update(BULK_LOAD_SETTINGS)
+    return body, serving
+
+
 class IndexStore:
     def __init__(
         self, engine: SyncEngine, settings: Settings, on_retry: Callable[[float, Exception], None] | None = None
@@ -68,6 +92,7 @@ class IndexStore:
         self.engine = engine
         self.settings = settings
         self._on_retry = on_retry
+        self._serving: dict[str, dict[str, Any]] = {}  # build -> settings to restore before serving
 
     def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         return with_retry(lambda: self.engine.request(method, path, body, params), on_retry=self._on_retry)
@@ -100,24 +125,57 @@ class IndexStore:
         return int(self._call("GET", f"/{index}/_count")["count"])
 
     # ---- builds
-    def create_build(self, doc_type: str, *, bulk_load: bool) -> str:
+    def create_build(self, doc_type: str, *, bulk_load: bool, meta: dict[str, Any] | None = None) -> str:
+        """`meta` goes into the mapping's `_meta` (e.g. the embedder the vectors come from)."""
         name = build_name(self.settings.alias_for(doc_type))
         body = index_body(doc_type, self.engine.dialect, bulk_load=bulk_load)
+        if meta:
+            body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), **meta}
         if bulk_load:  # unfinished until mark_built: a failed run's leftover is never rolled back to
+            body, self._serving[name] = bulk_load_body(body)
             body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), "building": True}
         self._call("PUT", f"/{name}", body)
         return name
 
     def mark_built(self, index: str) -> None:
         """The build is complete and verified: it may be served and rolled back to."""
-        self._call("PUT", f"/{index}/_mapping", {"_meta": {"building": False}})
+        # a _meta update replaces the whole _meta: keep what create_build recorded
+        found = self._call("GET", f"/{index}/_mapping")
+        meta = (found.get(index, {}).get("mappings", {}).get("_meta") or {}) if isinstance(found, dict) else {}
+        self._call("PUT", f"/{index}/_mapping", {"_meta": {**meta, "building": False}})
 
     def finish_build(self, index: str) -> None:
-        """Searchable and compact: refresh back on, refreshed, merged to one segment (fewer
-        segments make kNN faster)."""
-        self._call("PUT", f"/{index}/_settings", {"index": {"refresh_interval": None}})
+        """Ready to serve, before the alias swap: refreshed, merged to one segment while it has
+        no replicas (fewer segments make kNN faster), then its serving refresh and replicas."""
+        serving = self._serving.pop(index, {"refresh_interval": SERVING_REFRESH})
         self._call("POST", f"/{index}/_refresh")
-        self._call("POST", f"/{index}/_forcemerge", params={"max_num_segments": 1})
+        self.force_merge(index, MERGED_SEGMENTS)
+        self._call("PUT", f"/{index}/_settings", {"index": serving})
+        if serving.get("number_of_replicas"):
+            self.wait_for_copies(index)
+
+    def wait_for_copies(self, index: str) -> None:
+        """The replicas are copied now; wait (within one request's timeout) so the swap serves
+        from all of them. A node short of room for them (a single node) answers 408: go on."""
+        wait_s = max(1, int(self.settings.es_timeout_s * 0.8))
+        try:
+            self._call("GET", f"/_cluster/health/{index}", params={"wait_for_status": "green", "timeout": f"{wait_s}s"})
+        except EngineError as exc:
+            if exc.status != 408:
+                raise
+
+    def force_merge(self, index: str, segments: int) -> None:
+        """Merged in a background task, polled: a large merge outlasts one request's timeout."""
+        task = self._call(
+            "POST", f"/{index}/_forcemerge", params={"max_num_segments": segments, "wait_for_completion": "false"}
+        )["task"]
+        while True:
+            status = self._call("GET", f"/_tasks/{task}")
+            if status.get("completed"):
+                if status.get("error"):
+                    raise EngineError(500, status["error"])
+                return
+            time.sleep(MERGE_POLL_S)
 
     def delete_index(self, index: str) -> None:
         self._call("DELETE", f"/{index}", params={"ignore_unavailable": "true"})

@@ -15,6 +15,25 @@ from core.geo import canonical_state
 from core.taxonomy import age_groups, specialties
 
 SOURCE_EXCLUDES = ["embedding", "content_hash"]
+# What a leg returns per hit: only what ranking and facets read, from doc values (no _source:
+# parsing a hundred sources per leg, each with its 384-float vector, was most of a leg's cost).
+# The page's own documents, with highlights, come in one more request for ten ids.
+PROVIDER_LEG_FIELDS = {
+    "primary_specialties": "primary_specialties.keyword",
+    "specialties": "specialties.keyword",
+    "ages_served": "ages_served",
+    "therapy_types": "therapy_types.keyword",
+    "bio_quality": "bio_quality",
+    "credentials": "credentials.keyword",
+    "languages": "languages",
+    "insurance": "insurance",
+    "state": "state.raw",
+    "remote_only": "remote_only",
+    "telehealth": "telehealth",
+    "accepting_new_clients": "accepting_new_clients",
+}
+PASSAGE_LEG_FIELDS = {"topics": "topics"}
+SINGLE_VALUED = {"bio_quality", "state", "remote_only", "telehealth", "accepting_new_clients"}
 PROVIDER_FIELDS = ["primary_specialties^3", "specialties^2", "therapy_types^1.5", "bio", "name^0.5", "credentials^0.5"]
 PASSAGE_FIELDS = ["title^2", "text", "guide.text^0.5"]
 
@@ -108,7 +127,7 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
     return {
         "size": plan.window,
         "track_total_hits": True,
-        "_source": {"excludes": SOURCE_EXCLUDES},
+        "_source": False,  # see leg_fields
         "query": {
             "bool": {
                 "should": [
@@ -119,7 +138,6 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
                 "filter": plan.filters,
             }
         },
-        "highlight": provider_highlight(plan.query_text),
     }
 
 
@@ -136,9 +154,8 @@ def provider_highlight(text: str) -> dict[str, Any]:
 def provider_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
     return {
         "size": plan.window,
-        "_source": {"excludes": SOURCE_EXCLUDES},
+        "_source": False,  # see leg_fields
         **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
-        "highlight": provider_highlight(plan.query_text),
     }
 
 
@@ -166,16 +183,59 @@ def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     return {
         "size": plan.window,
         "track_total_hits": True,
-        "_source": {"excludes": SOURCE_EXCLUDES},
+        "_source": False,  # see leg_fields
         "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": plan.filters}},
-        "highlight": passage_highlight(plan.query_text),
     }
 
 
 def passage_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
     return {
         "size": plan.window,
-        "_source": {"excludes": SOURCE_EXCLUDES},
+        "_source": False,  # see leg_fields
         **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
-        "highlight": passage_highlight(plan.query_text),
+    }
+
+
+# ------------------------------------------------------------------ what legs return
+
+
+def with_leg_fields(doc_type: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A leg's body asking for the doc values ranking and facets read (added where the legs are
+    sent, so the bodies above stay what `_rank_eval` and the analysts' tools can reuse)."""
+    fields = PROVIDER_LEG_FIELDS if doc_type == "providers" else PASSAGE_LEG_FIELDS
+    return {**body, "_source": False, "docvalue_fields": list(fields.values())}
+
+
+def leg_source(doc_type: str, fields: dict[str, list[Any]]) -> dict[str, Any]:
+    """A leg hit's doc values as the `_source` fields ranking and facets read. Doc values come
+    sorted: the primary specialties (the first ones of `specialties`) are put back in front.
+    (Runs for every hit of every leg: a few hundred times a query, so it is kept plain.)"""
+    if doc_type != "providers":
+        return {name: fields.get(field_name, []) for name, field_name in PASSAGE_LEG_FIELDS.items()}
+    source: dict[str, Any] = {name: fields.get(field_name, []) for name, field_name in _PROVIDER_LISTS}
+    for name, field_name in _PROVIDER_SCALARS:
+        values = fields.get(field_name)
+        source[name] = values[0] if values else None
+    primary = source["primary_specialties"]
+    if primary:
+        source["specialties"] = primary + [s for s in source["specialties"] if s not in primary]
+    return source
+
+
+_PROVIDER_LISTS = [(n, f) for n, f in PROVIDER_LEG_FIELDS.items() if n not in SINGLE_VALUED]
+_PROVIDER_SCALARS = [(n, f) for n, f in PROVIDER_LEG_FIELDS.items() if n in SINGLE_VALUED]
+
+
+# ------------------------------------------------------------------ the page
+
+
+def page_body(doc_type: str, ids: list[str], query_text: str) -> dict[str, Any]:
+    """The page's documents in full, highlighted for the query (the highlight query is
+    explicit, so it does not depend on how the documents were found)."""
+    highlight = provider_highlight(query_text) if doc_type == "providers" else passage_highlight(query_text)
+    return {
+        "size": len(ids),
+        "query": {"ids": {"values": ids}},
+        "_source": {"excludes": SOURCE_EXCLUDES},
+        "highlight": highlight,
     }

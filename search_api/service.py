@@ -13,14 +13,25 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from core.embedder import Embedder
-from core.engines import EngineError, ndjson
+from core.engines import EngineError, EngineUnavailable, ndjson
 from core.settings import Settings
 from search_api.cluster import Cluster
 from search_api.crisis import crisis_block, detect_crisis
 from search_api.fusion import Fused
 from search_api.interpret import Interpretation, interpret
+from search_api.limits import BoundedSlots
 from search_api.params import Mode, SearchParams, SearchType
-from search_api.query_bodies import LegPlan, passage_bm25, passage_knn, provider_bm25, provider_filters, provider_knn
+from search_api.query_bodies import (
+    LegPlan,
+    leg_source,
+    page_body,
+    passage_bm25,
+    passage_knn,
+    provider_bm25,
+    provider_filters,
+    provider_knn,
+    with_leg_fields,
+)
 from search_api.ranking import Hits, rank_passages, rank_providers, topic_votes
 from search_api.semantic import SpecialtyPrototypes, TopicLinks
 from search_api.shaping import passage_hit, provider_facets, provider_hit
@@ -47,6 +58,8 @@ class Retrieval:
     guide_neighbours: Hits = field(default_factory=list)  # nearest guide answers, for topic feedback
     topic_evidence: dict[str, float] = field(default_factory=dict)
     took: dict[str, float] = field(default_factory=dict)
+    indices: dict[SearchType, str] = field(default_factory=dict)  # the concrete index each type came from
+    page: dict[SearchType, dict[str, dict[str, Any]]] = field(default_factory=dict)  # the page's documents in full
 
     def sources(self, doc_type: SearchType) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -56,12 +69,7 @@ class Retrieval:
         return found
 
     def highlights(self, doc_type: SearchType) -> dict[str, dict[str, list[str]]]:
-        found: dict[str, dict[str, list[str]]] = {}
-        for hits in self.legs.get(doc_type, {}).values():
-            for hit in hits:
-                if hit.get("highlight"):
-                    found.setdefault(hit["_id"], hit["highlight"])
-        return found
+        return {doc_id: hit.get("highlight", {}) for doc_id, hit in self.page.get(doc_type, {}).items()}
 
 
 def merged_filters(params: SearchParams, meaning: Interpretation) -> tuple[dict[str, Any], dict[str, str]]:
@@ -103,8 +111,9 @@ class SearchService:
         self.tuning = tuning
         self._prototypes: SpecialtyPrototypes | None = None
         self._topic_links: TopicLinks | None = None
-        # a bounded queue for embedding work instead of unbounded threads
-        self._embed_slots = asyncio.Semaphore(embed_concurrency)
+        # a bounded queue for embedding work instead of unbounded threads: beyond
+        # EMBED_QUEUE_MAX waiting queries, Overloaded (503) at once
+        self._embed_slots = BoundedSlots(embed_concurrency, settings.embed_queue_max)
 
     async def prototypes(self) -> SpecialtyPrototypes:
         if self._prototypes is None:
@@ -124,7 +133,7 @@ class SearchService:
         return self._topic_links
 
     async def embed_query(self, text: str) -> list[float]:
-        async with self._embed_slots:
+        async with self._embed_slots.slot():
             return await asyncio.to_thread(self.embedder.embed_query, text)
 
     async def search(self, params: SearchParams) -> dict[str, Any]:
@@ -133,6 +142,7 @@ class SearchService:
         t = time.perf_counter()
         ranked = self.rank(retrieval)
         retrieval.took["fusion"] = _ms(t)
+        await self.fetch_page(retrieval, ranked)
         retrieval.took["total"] = _ms(started)
         return self.respond(retrieval, ranked)
 
@@ -185,21 +195,19 @@ class SearchService:
             # the guide answers nearest the query tell what it is about (topic feedback)
             feedback = LegPlan(params.q, [], self.tuning.topic_feedback_depth, num_candidates)
             body = passage_knn(feedback, engine.dialect, vector)
-            body.pop("highlight")
-            body["_source"] = ["topics"]
             searches.append((SearchType.PASSAGES, "feedback", body))
 
         t = time.perf_counter()
         lines: list[dict[str, Any]] = []
         for doc_type, _, body in searches:
-            lines += [{"index": self.settings.alias_for(doc_type.value)}, body]
+            lines += [{"index": self.settings.alias_for(doc_type.value)}, with_leg_fields(doc_type.value, body)]
         answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
         retrieval.took["search"] = _ms(t)
         for (doc_type, leg, _), response in zip(searches, answer.get("responses", []), strict=True):
-            if "error" in response:
-                if response.get("status") == 404:  # no such index: not the caller's fault (503 index_missing)
-                    raise EngineError(404, response["error"])
-                raise SearchFailed(_reason(response["error"]))
+            _raise_for(response)
+            for hit in response["hits"]["hits"]:  # doc values in, the `_source` shape ranking reads out
+                hit["_source"] = leg_source(doc_type.value, hit.pop("fields", {}))
+                retrieval.indices.setdefault(doc_type, hit["_index"])
             if leg == "feedback":
                 retrieval.guide_neighbours = response["hits"]["hits"]
                 continue
@@ -213,6 +221,28 @@ class SearchService:
             votes = topic_votes(retrieval.guide_neighbours, self.tuning.topic_feedback_depth)
             retrieval.topic_evidence = links.specialty_evidence(votes)
         return retrieval
+
+    async def fetch_page(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> None:
+        """The page's documents in full and highlighted, in one request for the ids shown, from
+        the index the legs answered from (an alias swap in between cannot change them)."""
+        params = retrieval.params
+        wanted = [
+            (doc_type, [e.doc_id for e in fused[params.from_ : params.from_ + params.size]])
+            for doc_type, fused in ranked.items()
+        ]
+        wanted = [(doc_type, ids) for doc_type, ids in wanted if ids]
+        if not wanted:
+            return
+        lines: list[dict[str, Any]] = []
+        for doc_type, ids in wanted:
+            index = retrieval.indices.get(doc_type) or self.settings.alias_for(doc_type.value)
+            lines += [{"index": index}, page_body(doc_type.value, ids, params.q)]
+        t = time.perf_counter()
+        answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
+        retrieval.took["search"] = retrieval.took.get("search", 0.0) + _ms(t)
+        for (doc_type, _), response in zip(wanted, answer.get("responses", []), strict=True):
+            _raise_for(response)
+            retrieval.page[doc_type] = {hit["_id"]: hit for hit in response["hits"]["hits"]}
 
     # ------------------------------------------------------------ pure: rank and shape
 
@@ -255,7 +285,9 @@ class SearchService:
         for doc_type, fused in ranked.items():
             sources = retrieval.sources(doc_type)
             highlights = retrieval.highlights(doc_type)
-            page = fused[params.from_ : params.from_ + params.size]
+            full = {doc_id: hit["_source"] for doc_id, hit in retrieval.page.get(doc_type, {}).items()}
+            # a document deleted since the legs ran has nothing to show: it is left out
+            page = [e for e in fused[params.from_ : params.from_ + params.size] if e.doc_id in full]
             out: dict[str, Any] = {"total": len(fused)}
             if doc_type in retrieval.totals:
                 out["total_text_matches"] = retrieval.totals[doc_type]
@@ -263,13 +295,12 @@ class SearchService:
                 f = retrieval.filters
                 origin = (f["lat"], f["lon"]) if f.get("lat") is not None else None
                 out["hits"] = [
-                    provider_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain)
-                    for e in page
+                    provider_hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain) for e in page
                 ]
                 out["facets"] = provider_facets([sources[e.doc_id] for e in fused])
             else:
                 out["hits"] = [
-                    passage_hit(sources[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain) for e in page
+                    passage_hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain) for e in page
                 ]
             results[doc_type.value] = out
         meaning = retrieval.meaning
@@ -304,6 +335,17 @@ class SearchService:
             raise
         hits = found["hits"]["hits"]
         return hits[0]["_source"] if hits else None
+
+
+def _raise_for(response: dict[str, Any]) -> None:
+    """One response of an `_msearch`: an error becomes the exception the app maps to a status."""
+    if "error" not in response:
+        return
+    if response.get("status") == 404:  # no such index: not the caller's fault (503 index_missing)
+        raise EngineError(404, response["error"])
+    if response.get("status") in (429, 502, 503, 504):  # shards starting, or overloaded: a 503
+        raise EngineUnavailable(_reason(response["error"]))
+    raise SearchFailed(_reason(response["error"]))
 
 
 def _reason(error: Any) -> str:

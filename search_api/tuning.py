@@ -14,6 +14,11 @@ class Tuning:
     passage_bm25_weight: float = 0.3
     rank_constant: int = 60
     window: int = 100
+    # HNSW candidates per kNN query: the smallest value reaching recall@10 >= 0.95 against exact
+    # search (`python -m bench.knn_recall`, 200 bench queries, half filtered). Providers at 20,000:
+    # 50 -> 0.896, 100 -> 0.948, 200 -> 0.976, 400 -> 0.991, engine took 1-3 ms for all; recall falls
+    # as the index grows (0.992 at 5,000), so re-measure at the size served and raise it to 400 if
+    # 200 falls short. (At least the window either way: the API asks for max(window, this).)
     num_candidates: int = 200
     # added to the fused (0..1) score of a provider whose specialties match a specialty the
     # query names through the lay-term table: more when it is one of their first three

@@ -9,7 +9,14 @@ import pytest
 
 import indexer.store
 from core.engines import EngineUnavailable
-from indexer.store import build_name, builds_to_prune, previous_build, with_retry
+from indexer.store import (
+    build_name,
+    builds_to_prune,
+    bulk_load_body,
+    previous_build,
+    serving_settings,
+    with_retry,
+)
 
 A = "cs-providers-v20240101000000000000"
 B = "cs-providers-v20240201000000000000"
@@ -106,3 +113,25 @@ def test_with_retry_does_not_retry_other_errors() -> None:
     with pytest.raises(ValueError):
         with_retry(broken, delays=(0.0, 0.0))
     assert calls == 1
+
+
+# ---------------------------------------------------------------- settings while a build is filled
+
+
+def test_a_build_is_filled_without_refreshes_or_replicas_and_serves_with_what_its_mapping_configures() -> None:
+    body, serving = bulk_load_body({"settings": {"index": {"number_of_shards": 1, "number_of_replicas": 2}}})
+    assert body["settings"]["index"] == {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}
+    assert serving == {"refresh_interval": "1s", "number_of_replicas": 2}
+
+
+def test_a_mapping_silent_on_replicas_serves_with_the_engines_default_of_one() -> None:
+    body, serving = bulk_load_body({"mappings": {}})
+    assert body["settings"]["index"]["number_of_replicas"] == 0
+    assert serving == {"refresh_interval": "1s", "number_of_replicas": 1}
+
+
+def test_a_refresh_interval_the_mapping_sets_is_what_the_build_serves_with() -> None:
+    assert serving_settings({"refresh_interval": "30s", "number_of_replicas": 0}) == {
+        "refresh_interval": "30s",
+        "number_of_replicas": 0,
+    }
