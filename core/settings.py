@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# how the embedding model runs (core/embedder.py; README: Embedding backend)
+EmbeddingBackend = Literal["torch", "onnx", "onnx-qint8", "openvino"]
+EMBEDDING_BACKENDS: tuple[EmbeddingBackend, ...] = get_args(EmbeddingBackend)
 MAPPINGS_DIR = PROJECT_ROOT / "mappings"
 
 
@@ -22,11 +26,35 @@ class Settings(BaseSettings):
     index_prefix: str = Field(default="caresearch", pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     port: int = Field(default=8000, ge=1, le=65535)
     embedding_model: str = ""
-    # torch threads for query embedding in the API (the indexer keeps torch's default)
+    # vectors of one backend only match that backend's: changing it needs a rebuild
+    embedding_backend: EmbeddingBackend = "onnx-qint8"
+    # threads for query embedding in the API (one short query gains nothing from a second,
+    # which would fight the engine), and for document embedding in the indexer
     api_embedding_threads: int = Field(default=1, ge=1, le=64)
+    indexer_embedding_threads: int = Field(default=2, ge=1, le=64)
     api_keys_file: Path | None = None
     api_keys: str | None = None
     allow_anonymous: bool = False
+    # request-path defenses (search_api/access.py, search_api/limits.py, docs/security.md)
+    public_search_key: str | None = None  # handed to the search page; scopes search and suggest only
+    cors_origins: str = ""  # comma-separated allowlist of browser origins; none by default
+    rate_limit_per_minute: float = Field(default=0, ge=0)  # per caller (key, or IP); 0 turns limits off
+    rate_limit_burst: int = Field(default=0, ge=0)  # 0: a tenth of a minute's allowance, at least 10
+    trusted_proxies: str = ""  # comma-separated IPs/CIDRs whose X-Forwarded-For is believed
+    embed_queue_max: int = Field(default=32, ge=0)  # queries waiting for the model; beyond, 503 overloaded
+    # on SIGTERM, how long in-flight requests may run before they are cancelled
+    shutdown_grace_s: int = Field(default=10, ge=0, le=300)
+
+    @field_validator("embedding_backend", mode="before")
+    @classmethod
+    def _backend_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("api_keys_file", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        # API_KEYS_FILE= (empty) means no file, not the current directory
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _default_url(self) -> Settings:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -12,15 +14,18 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from core.embedder import Embedder, LazyEmbedder
 from core.engines import ndjson
 from core.settings import PROJECT_ROOT, Settings
 from search_api import errors, logging_setup
-from search_api.access import AccessPolicy, presented_key
-from search_api.cluster import Cluster
+from search_api.access import AccessPolicy, caller_identity, parse_origins, presented_key
 from search_api.crisis import detect_crisis
+from search_api.embedding_check import EmbeddingCheck
+from search_api.limits import RateLimiter, SizeLimits, client_ip, parse_networks, retry_after
+from search_api.metrics import CONTENT_TYPE, MeteredCluster, MeteredEmbedder, Metrics, route_template
 from search_api.params import SearchParams
 from search_api.service import SearchService
 from search_api.suggest import name_body, question_body, suggest_specialties
@@ -28,21 +33,40 @@ from search_api.suggest import name_body, question_body, suggest_specialties
 log = logging.getLogger("search_api")
 WEB_DIR = PROJECT_ROOT / "web"
 DocId = Annotated[str, PathParam(min_length=1, max_length=256)]
+MODE_KEY = "caresearch.mode"  # in the request's scope (its `state` may be shared between requests)
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a caller's X-Request-ID is echoed only if it is this
 
 
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     settings = settings or Settings()
-    model = embedder or LazyEmbedder(settings.embedding_model, threads=settings.api_embedding_threads)
-    cluster = Cluster(settings)
-    service = SearchService(settings, cluster, model)
+    model = embedder or LazyEmbedder(
+        settings.embedding_model, threads=settings.api_embedding_threads, backend=settings.embedding_backend
+    )
+    embedding_check = EmbeddingCheck(settings, model.name)
+    metrics = Metrics()
+    cluster = MeteredCluster(settings, metrics)
+    service = SearchService(settings, cluster, MeteredEmbedder(model, metrics))
     policy = AccessPolicy.from_settings(settings)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    proxies = parse_networks(settings.trusted_proxies)
+    origins = parse_origins(settings.cors_origins)
 
-    def require(scope: str) -> Callable[..., None]:
-        def check(
+    def require(scope: str) -> Callable[..., Awaitable[None]]:
+        async def check(  # async: on the event loop, so the limiter's buckets see one caller at a time
+            request: Request,
             authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
             x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
         ) -> None:
-            refusal = policy.check(presented_key(authorization, x_api_key), scope)
+            presented = presented_key(authorization, x_api_key)
+            key = policy.find(presented)
+            # the allowance is spent before the key is judged, so guessing keys is limited too
+            peer = request.client.host if request.client else None
+            caller = caller_identity(key, client_ip(peer, request.headers.get("x-forwarded-for"), proxies))
+            wait = limiter.check(caller, key.rate_per_minute if key else None)
+            if wait:
+                headers = {"Retry-After": retry_after(wait)}
+                raise HTTPException(429, "too many requests; retry after Retry-After seconds", headers)
+            refusal = policy.decide(key, bool(presented), scope)
             if refusal:
                 raise HTTPException(status_code=refusal[0], detail=refusal[1])
 
@@ -54,6 +78,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         if isinstance(model, LazyEmbedder):
             model.embed_query("warm up")  # load the model before the first request, not during it
         await service.prototypes()
+        app.state.model_ready = True  # readiness needs the model as well as the cluster
         yield
         await cluster.close()
 
@@ -65,15 +90,30 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.service = service
     app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.model_ready = False
     errors.install(app)
+    app.add_middleware(SizeLimits)
+    if origins:  # no CORS headers at all unless origins are listed
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
+            expose_headers=["Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
 
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+        given = request.headers.get("x-request-id", "")
+        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
         token = logging_setup.request_id.set(rid)
         started = time.perf_counter()
+        status = 500
         try:
             response = await call_next(request)
+            status = response.status_code
             response.headers["X-Request-ID"] = rid
             q = request.query_params.get("q")
             fields = logging_setup.query_fields(q, detect_crisis(q)) if q else {}
@@ -90,6 +130,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             )
             return response
         finally:
+            mode = request.scope.get(MODE_KEY, "")
+            metrics.observe_request(
+                route_template(request.scope), request.method, mode, status, time.perf_counter() - started
+            )
             logging_setup.request_id.reset(token)
 
     @app.get(
@@ -98,8 +142,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         summary="Search providers and guide answers",
         dependencies=[Depends(require("search"))],
     )
-    async def search_get(params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
-        return await service.search(params)
+    async def search_get(request: Request, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
+        return await search(request, params)
 
     @app.post(
         "/v1/search",
@@ -107,8 +151,15 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         summary="Search (parameters in a JSON body)",
         dependencies=[Depends(require("search"))],
     )
-    async def search_post(params: SearchParams) -> dict[str, Any]:
-        return await service.search(params)
+    async def search_post(request: Request, params: SearchParams) -> dict[str, Any]:
+        return await search(request, params)
+
+    async def search(request: Request, params: SearchParams) -> dict[str, Any]:
+        request.scope[MODE_KEY] = params.mode.value  # a metrics label: validated, so one of three
+        answer = await service.search(params)
+        if answer.get("crisis"):
+            metrics.crisis_blocks.inc()
+        return answer
 
     @app.get(
         "/v1/suggest",
@@ -162,16 +213,25 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"], summary="The cluster answers and the indices exist")
+    @app.get("/readyz", tags=["health"], summary="The cluster answers, the indices exist, the model is loaded")
     async def readyz() -> JSONResponse:
         ready, details = await cluster.readiness()
+        model_ready = bool(app.state.model_ready)
+        details["model"] = "loaded" if model_ready else "loading"
+        if ready:  # warns, never refuses: search_api/embedding_check.py
+            details["embedding"] = await embedding_check.details(cluster)
+        ready = ready and model_ready
         status = 200 if ready else 503
         headers = None if ready else {"Retry-After": str(errors.RETRY_AFTER_S)}
         return JSONResponse(
             {"status": "ready" if ready else "not_ready", **details}, status_code=status, headers=headers
         )
 
-    _mount_web(app)
+    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(require("metrics"))])
+    async def prometheus() -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    _mount_web(app, policy.page_key)
     return app
 
 
@@ -182,9 +242,26 @@ async def _document(service: SearchService, doc_type: str, doc_id: str) -> dict[
     return found
 
 
-def _mount_web(app: FastAPI) -> None:
+def with_page_key(page: str, key: str | None) -> str:
+    """The page with PUBLIC_SEARCH_KEY in `<meta name="api-key">` (web/static/api.js sends it)."""
+    if not key:
+        return page
+    meta = f'<meta name="api-key" content="{html.escape(key, quote=True)}">'
+    head = re.search(r"<head[^>]*>", page, flags=re.IGNORECASE)
+    at = head.end() if head else 0
+    return f"{page[:at]}\n  {meta}{page[at:]}"
+
+
+def _page(path: Path, key: str | None) -> Response:
+    if not key:
+        return FileResponse(path)
+    # no-store: the key is rotated by configuration, and a cached page would keep the old one
+    body = with_page_key(path.read_text(encoding="utf-8"), key)
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def _mount_web(app: FastAPI, page_key: str | None) -> None:
     """The search page and the workbench, when web/ has them."""
-    from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
 
     index = WEB_DIR / "index.html"
@@ -194,7 +271,7 @@ def _mount_web(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     async def page() -> Response:
         if index.exists():
-            return FileResponse(index)
+            return _page(index, page_key)
         return JSONResponse({"service": "CareSearch API", "docs": "/docs"})
 
     for name in ("workbench",):
@@ -202,7 +279,7 @@ def _mount_web(app: FastAPI) -> None:
 
         async def serve(path: Path = path) -> Response:
             return (
-                FileResponse(path)
+                _page(path, page_key)
                 if path.exists()
                 else JSONResponse({"error": {"code": "not_found", "message": "not built"}}, 404)
             )

@@ -1,10 +1,11 @@
 """Errors as SPEC gives them: JSON `{"error": {"code", "message"}}`, 422 for bad
-parameters, 404 for unknown ids, 503 with Retry-After while the cluster is unreachable,
-and never a stack trace."""
+parameters, 404 for unknown ids, 503 with Retry-After while the cluster is unreachable or
+the model's queue is full, 429 with Retry-After over a rate limit, and never a stack trace."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,8 +19,12 @@ RETRY_AFTER_S = 5
 log = logging.getLogger("search_api")
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+def error_response(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    headers = dict(headers or {})
+    if status == 503:
+        headers.setdefault("Retry-After", str(RETRY_AFTER_S))
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status, headers=headers)
 
 
@@ -35,6 +40,7 @@ def describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str
 
 
 def install(app: FastAPI) -> None:
+    from search_api.limits import Overloaded
     from search_api.service import SearchFailed
 
     @app.exception_handler(RequestValidationError)
@@ -44,7 +50,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. JSON nested too deep): bad input
+        # FastAPI's "error parsing the body" (e.g. JSON nested too deep) and a body over the size
+        # limit (413 from limits.BodyLimit) are bad input, which SPEC answers with 422
+        if exc.status_code in (400, 413):
             return error_response(
                 422,
                 "invalid_parameter",
@@ -58,12 +66,20 @@ def install(app: FastAPI) -> None:
             405: "method_not_allowed",
             429: "rate_limited",
         }.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        # keep what the raiser said must go with the answer (Retry-After, Allow), nothing else
+        headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() in ("retry-after", "allow")}
+        return error_response(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(EngineUnavailable)
     async def _unavailable(request: Request, exc: EngineUnavailable) -> JSONResponse:
         log.warning("cluster unreachable", extra={"event": "cluster_unreachable"})
         return error_response(503, "cluster_unavailable", "the search cluster is unreachable; retry shortly")
+
+    @app.exception_handler(Overloaded)
+    async def _overloaded(request: Request, exc: Overloaded) -> JSONResponse:
+        log.warning("embedding queue full", extra={"event": "overloaded"})
+        # a queue drains in a moment, unlike an outage: ask for a shorter wait
+        return error_response(503, "overloaded", "the service is busy; retry shortly", {"Retry-After": "2"})
 
     @app.exception_handler(SearchFailed)
     async def _failed(request: Request, exc: SearchFailed) -> JSONResponse:

@@ -2,6 +2,11 @@
 
 export const DEFAULT_RETRY_S = 5;
 
+// The server puts its public search key (search and suggest only) in <meta name="api-key">
+// when it has one; without it (the local demo) requests go without a key.
+const API_KEY = globalThis.document?.querySelector('meta[name="api-key"]')?.content ?? "";
+const HEADERS = API_KEY ? { Accept: "application/json", "X-API-Key": API_KEY } : { Accept: "application/json" };
+
 export class ApiError extends Error {
   constructor(status, message, retryAfterS = null, code = null) {
     super(message);
@@ -30,7 +35,7 @@ export async function getJson(path, params, { signal } = {}) {
   const query = params instanceof URLSearchParams ? params : new URLSearchParams(params);
   let response;
   try {
-    response = await fetch(`${path}?${query}`, { signal, headers: { Accept: "application/json" } });
+    response = await fetch(`${path}?${query}`, { signal, headers: HEADERS });
   } catch (error) {
     if (error.name === "AbortError") throw error;
     throw new ApiError(0, "The search service could not be reached.", DEFAULT_RETRY_S);

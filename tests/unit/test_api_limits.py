@@ -1,0 +1,253 @@
+"""Limits on one caller (search_api/limits.py): the token bucket on an injected clock, the
+caller's address behind proxies, the body size bound and the model's bounded queue."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from core.embedder import HashingEmbedder
+from core.settings import Settings
+from search_api.app import create_app
+from search_api.limits import (
+    MAX_BODY_BYTES,
+    BoundedSlots,
+    Overloaded,
+    ProxyConfigError,
+    RateLimiter,
+    TokenBucket,
+    client_ip,
+    default_burst,
+    parse_networks,
+    retry_after,
+)
+from search_api.params import LIST_PARAMS, MAX_FILTER_VALUES
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# ------------------------------------------------------------------ the token bucket
+
+
+def test_a_full_bucket_serves_a_burst_then_says_how_long_to_wait() -> None:
+    bucket = TokenBucket.full(rate=2.0, burst=3, now=0.0)  # 2 a second, 3 at once
+    assert [bucket.take(0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.take(0.0) == pytest.approx(0.5)
+    assert bucket.take(0.25) == pytest.approx(0.25)  # half a token came back meanwhile
+    assert bucket.take(0.5) == 0.0
+
+
+def test_an_idle_bucket_refills_only_up_to_its_burst() -> None:
+    bucket = TokenBucket.full(rate=1.0, burst=2, now=0.0)
+    bucket.take(0.0), bucket.take(0.0)
+    served = [bucket.take(3600.0) for _ in range(3)]
+    assert served[:2] == [0.0, 0.0] and served[2] > 0
+
+
+def test_a_clock_that_steps_back_does_not_mint_tokens() -> None:
+    bucket = TokenBucket.full(rate=1.0, burst=1, now=10.0)
+    assert bucket.take(10.0) == 0.0
+    assert bucket.take(5.0) > 0 and bucket.take(10.5) == pytest.approx(0.5)
+
+
+def test_each_caller_has_a_bucket_of_their_own() -> None:
+    clock = Clock()
+    limiter = RateLimiter(per_minute=60, burst=2, clock=clock)
+    assert [limiter.check("ip:a") for _ in range(3)] == [0.0, 0.0, pytest.approx(1.0)]
+    assert limiter.check("ip:b") == 0.0
+    clock.now += 1
+    assert limiter.check("ip:a") == 0.0 and limiter.check("ip:a") == pytest.approx(1.0)
+
+
+def test_a_key_with_its_own_rate_gets_a_bucket_sized_to_it() -> None:
+    limiter = RateLimiter(per_minute=60, burst=2, clock=Clock())
+    served = [limiter.check("key:batch", per_minute=600) for _ in range(default_burst(600) + 1)]
+    assert served[:-1] == [0.0] * default_burst(600) and served[-1] == pytest.approx(0.1)
+
+
+def test_no_rate_means_no_limit() -> None:
+    limiter = RateLimiter(per_minute=0, clock=Clock())
+    assert not limiter.enabled
+    assert all(limiter.check("ip:a") == 0.0 for _ in range(1000)) and len(limiter) == 0
+    assert limiter.check("key:k", per_minute=60) == 0.0 and len(limiter) == 1  # a key's own rate still counts
+
+
+def test_the_number_of_tracked_callers_is_bounded() -> None:
+    limiter = RateLimiter(per_minute=60, burst=1, clock=Clock(), max_callers=100)
+    for i in range(1000):
+        limiter.check(f"ip:10.0.{i // 256}.{i % 256}")
+    assert len(limiter) == 100
+
+
+def test_default_burst_and_retry_after() -> None:
+    assert (default_burst(600), default_burst(60), default_burst(6000)) == (60, 10, 600)
+    assert [retry_after(w) for w in (0.01, 0.5, 1.0, 1.01, 59.2)] == ["1", "1", "1", "2", "60"]
+
+
+# ------------------------------------------------------------------ who is calling
+
+PROXIES = parse_networks("10.0.0.0/8, 192.168.1.7 ,::1")
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "expected"),
+    [
+        ("203.0.113.9", None, "203.0.113.9"),
+        ("203.0.113.9", "1.2.3.4", "203.0.113.9"),  # not from a proxy: the header is the caller's own words
+        ("10.1.2.3", "198.51.100.7", "198.51.100.7"),
+        ("10.1.2.3", "1.1.1.1, 198.51.100.7", "198.51.100.7"),  # the left hop was written by the client
+        ("10.1.2.3", "198.51.100.7, 10.9.9.9", "198.51.100.7"),  # two proxies
+        ("10.1.2.3", "1.1.1.1,198.51.100.7 , 192.168.1.7", "198.51.100.7"),
+        ("10.1.2.3", "garbage", "10.1.2.3"),
+        ("10.1.2.3", "198.51.100.7, <script>", "10.1.2.3"),
+        ("10.1.2.3", "10.4.4.4, 10.5.5.5", "10.4.4.4"),  # all proxies: the furthest one
+        ("::1", "2001:db8::1", "2001:db8::1"),
+        (None, "1.2.3.4", "unknown"),
+        ("testclient", "1.2.3.4", "testclient"),
+    ],
+)
+def test_the_client_address(peer: str | None, forwarded_for: str | None, expected: str) -> None:
+    assert client_ip(peer, forwarded_for, PROXIES) == expected
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored() -> None:
+    assert client_ip("127.0.0.1", "1.2.3.4", parse_networks("")) == "127.0.0.1"
+
+
+def test_trusted_proxies_are_read_strictly() -> None:
+    expected = ("10.0.0.0/8", "192.168.1.7/32", "::1/128")
+    assert tuple(map(str, PROXIES)) == expected
+    with pytest.raises(ProxyConfigError, match=r"TRUSTED_PROXIES: 'proxy\.internal'"):
+        parse_networks("10.0.0.1,proxy.internal")
+
+
+# ------------------------------------------------------------------ the model's queue
+
+
+async def test_the_queue_refuses_at_once_when_full_and_serves_again_after() -> None:
+    slots = BoundedSlots(concurrency=1, max_waiting=1)
+    release = asyncio.Event()
+
+    async def hold() -> None:
+        async with slots.slot():
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await asyncio.sleep(0)
+    waiter = asyncio.create_task(hold())
+    await asyncio.sleep(0)
+    assert slots.waiting == 1
+    with pytest.raises(Overloaded):
+        async with slots.slot():
+            pass
+    release.set()
+    await asyncio.gather(holder, waiter)
+    assert slots.waiting == 0
+    async with slots.slot():  # drained: served again
+        pass
+
+
+async def test_a_cancelled_waiter_leaves_the_queue() -> None:
+    slots = BoundedSlots(concurrency=1, max_waiting=1)
+    async with slots.slot():
+        waiter = asyncio.create_task(slots.slot().__aenter__())
+        await asyncio.sleep(0)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert slots.waiting == 0
+
+
+# ------------------------------------------------------------------ through the app (no cluster)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def settings(**update: object) -> Settings:
+    values: dict[str, object] = {
+        "es_url": f"http://127.0.0.1:{free_port()}",
+        "es_timeout_s": 2,
+        "index_prefix": "unit-api",
+        "allow_anonymous": True,
+        "api_keys": None,
+        "api_keys_file": None,
+        **update,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def client_for(s: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(s, HashingEmbedder())
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            yield c
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async for c in client_for(settings()):
+        yield c
+
+
+def largest_search_body(value_chars: int) -> dict[str, object]:
+    body: dict[str, object] = {"q": "a" * 500}
+    for name in LIST_PARAMS:
+        body[name] = [f"{i:02d}" + "v" * (value_chars - 2) for i in range(MAX_FILTER_VALUES)]
+    return body
+
+
+async def chunks(body: bytes, size: int) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+async def test_a_body_over_the_limit_is_refused_before_it_is_parsed(client: httpx.AsyncClient) -> None:
+    body = json.dumps(largest_search_body(200)).encode()
+    assert len(body) > MAX_BODY_BYTES
+    for response in (
+        await client.post("/v1/search", content=body, headers={"content-type": "application/json"}),
+        # streamed without a Content-Length: counted as it arrives
+        await client.post("/v1/search", content=chunks(body, 8000), headers={"content-type": "application/json"}),
+        await client.post("/v1/search", content=b"{}", headers={"content-length": "99999999999"}),
+    ):
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["code"] == "invalid_parameter" and f"larger than {MAX_BODY_BYTES} bytes" in error["message"]
+        assert error["details"] == [
+            {"parameter": "body", "problem": f"the request body is larger than {MAX_BODY_BYTES} bytes"}
+        ]
+
+
+async def test_a_body_under_the_limit_goes_on_to_the_search(client: httpx.AsyncClient) -> None:
+    body = json.dumps({**largest_search_body(100), "mode": "bm25"}).encode()
+    assert len(body) < MAX_BODY_BYTES
+    response = await client.post("/v1/search", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 503 and response.json()["error"]["code"] == "cluster_unavailable"  # not the limit
+
+
+async def test_over_the_rate_a_caller_gets_429_with_retry_after() -> None:
+    async for c in client_for(settings(rate_limit_per_minute=6, rate_limit_burst=2)):
+        first = [await c.get("/v1/providers/p1") for _ in range(2)]
+        assert [r.status_code for r in first] == [503, 503]  # allowed through to the (absent) cluster
+        refused = await c.get("/v1/suggest", params={"q": "anx"})
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 10
+        assert (await c.get("/healthz")).status_code == 200  # probes are never limited
