@@ -6,7 +6,8 @@
     python3 engine/manage.py status             say what runs where
 
 Environment: ES_PORT (default 9200), ES_HEAP (default 1g), ES_URL (if set and not the
-embedded URL, nothing is started: that cluster is checked instead), JAVA_HOME.
+embedded URL, nothing is started: that cluster is checked instead), JAVA_HOME,
+ENGINE_DATA (default .data: where the data, pid file and lock live; relative to the project).
 Every failure is one line on stderr that says what to do, and a non-zero exit.
 """
 
@@ -31,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "engine" / "target"
-DATA = ROOT / ".data"
+# ENGINE_DATA: a second engine (e.g. `make soak`'s) keeps its data, pid and lock apart
+DATA = ROOT / os.environ.get("ENGINE_DATA", ".data")
 BASE = DATA / "engine"
 PID_FILE = DATA / "engine.pid"
 LOCK_FILE = DATA / "engine.lock"

@@ -1,21 +1,42 @@
-"""`python -m search_api`: serve the API on 127.0.0.1:${PORT:-8000}."""
+"""`python -m search_api`: serve the API on 127.0.0.1:${PORT:-8000}.
+
+On SIGTERM or SIGINT the server stops accepting connections, lets the requests in flight
+finish (for up to SHUTDOWN_GRACE_S seconds, default 10), runs the app's shutdown, and the
+process exits 0: a stop the process manager asked for is not a failure.
+"""
+
+import signal
+import sys
+from types import FrameType
 
 import uvicorn
 
 from core.settings import Settings
 
 
-def main() -> None:
+def _stopped_on_request(signum: int, frame: FrameType | None) -> None:
+    """Outside uvicorn's own handling (before it starts, and when it raises the signal it
+    handled again after shutting down): exit 0 instead of dying of the signal."""
+    raise SystemExit(0)
+
+
+def main() -> int:
     settings = Settings()
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stopped_on_request)
     uvicorn.run(
         "search_api.app:create_app",
         factory=True,
         host="127.0.0.1",
         port=settings.port,
         log_level="warning",
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace_s,
+        # the client address comes from TRUSTED_PROXIES alone (search_api/limits.py): uvicorn
+        # would otherwise take X-Forwarded-For from any loopback caller
+        proxy_headers=False,
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,7 +7,9 @@
 * `running_app(...)`: the FastAPI app in-process (lifespan included) behind an httpx client.
 * `TcpProxy`: a local TCP proxy in front of the engine with a switch that makes the cluster
   look stopped (connections reset) or frozen (connections accepted, never answered), so the
-  outage tests never touch the shared engine.
+  outage tests never touch the shared engine. `GatedProxy` adds a gate that holds what the
+  API sends the engine until released (a request reliably in flight).
+* `api_process(env)`: `python -m search_api` as a real uvicorn subprocess on a free port.
 * assertions on the error shape SPEC gives: `{"error": {"code", "message"}}`.
 """
 
@@ -16,9 +18,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import socket
 import struct
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
@@ -308,3 +314,106 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class GatedProxy(TcpProxy):
+    """A TcpProxy whose gate can hold what callers send to the engine and then let it
+    through: with the gate closed a request is reliably in flight (sent, not answered) for
+    as long as a test needs, and it completes normally once the gate opens."""
+
+    def __init__(self, target: tuple[str, int], mode: str = "up") -> None:
+        self._gate = threading.Event()
+        self._gate.set()
+        self.held = 0  # chunks that reached the closed gate
+        super().__init__(target, mode)
+
+    @classmethod
+    def to(cls, url: str, mode: str = "up") -> GatedProxy:
+        parsed = httpx.URL(url)
+        return cls((parsed.host, parsed.port or 9200), mode)
+
+    def hold(self) -> None:
+        self.held = 0
+        self._gate.clear()
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def _forward(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(self.target, timeout=5)
+            upstream.settimeout(None)
+        except OSError:
+            _reset(client)
+            return
+        with self._lock:
+            if self._mode != "up":
+                _reset(client)
+                _reset(upstream)
+                return
+            self._open.update((client, upstream))
+        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+        try:
+            while chunk := client.recv(65536):
+                if not self._gate.is_set():
+                    self.held += 1
+                    self._gate.wait()
+                upstream.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            _reset(client)
+            _reset(upstream)
+
+
+# ------------------------------------------------------------------ the API as a real server
+
+
+class ApiProcess:
+    """`python -m search_api` as a subprocess (the real uvicorn server, its signal handling
+    included) on a free port; `env` adds to the environment (INDEX_PREFIX, ES_URL, ...),
+    a None value removes that variable."""
+
+    def __init__(self, env: dict[str, str | None], port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        merged = {**os.environ, "PORT": str(self.port), **env}
+        full_env = {name: value for name, value in merged.items() if value is not None}
+        self.log = open(Path(full_env.get("API_LOG", os.devnull)), "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "search_api"], cwd=PROJECT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def wait_healthy(self, within_s: float = 120) -> None:
+        """Until /healthz answers (the model is loaded by then: start-up warms it)."""
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the API exited during start-up with {self.process.returncode}"
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f"the API did not answer /healthz within {within_s} s")
+
+    def accepts_connections(self) -> bool:
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        self.log.close()
+
+
+@contextlib.contextmanager
+def api_process(env: dict[str, str | None]) -> Iterator[ApiProcess]:
+    """A started, healthy API subprocess, killed afterwards if a test left it running."""
+    api = ApiProcess(env)
+    try:
+        api.wait_healthy()
+        yield api
+    finally:
+        api.stop()
