@@ -34,7 +34,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from relevance.errors import RelevanceError
 from relevance.judgments import ANSWER_GAIN, Qrels, Queries, write_qrels, write_queries
@@ -183,3 +183,23 @@ def write(sets: DevSets, out_dir: Path, data_dir: Path) -> dict[str, Path]:
     else:
         del files["license"]
     return files
+
+
+def command(args: Any, out: TextIO) -> int:
+    """devsets --data DIR --out DIR: write the sets and say what each file holds."""
+    if not (args.data / QUERIES).exists():
+        raise RelevanceError(
+            f"{args.data / QUERIES}: not found (--data is the shared data directory, ../shared/data beside the project)"
+        )
+    sets = build(args.data)
+    files = write(sets, args.out, args.data)
+    counts = {
+        "queries": f"{len(sets.queries)} queries",
+        "passages": f"{sum(map(len, sets.passage_qrels.values()))} judgments",
+        "answers": f"{sum(map(len, sets.answer_qrels.values()))} judgments",
+        "providers": f"{sum(map(len, sets.provider_qrels.values()))} judgments",
+        "provider_queries": f"{len(sets.provider_queries)} queries",
+    }
+    for name, path in files.items():
+        print(f"{path}: {counts.get(name, 'copied')}", file=out)
+    return 0

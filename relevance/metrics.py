@@ -49,6 +49,11 @@ def metric_names(k: int) -> list[str]:
     return [f"ndcg@{k}", "mrr", f"recall@{k}", f"p@{k}", f"err@{k}"]
 
 
+def check_metric(name: str) -> None:
+    """ValueError unless `name` is one of the metric names this module scores."""
+    _measure(name)
+
+
 def _measure(name: str) -> Any:
     """'ndcg@10' -> ir_measures' nDCG@10, and so on."""
     base, _, cutoff = name.partition("@")

@@ -7,14 +7,20 @@ At most `concurrency` (4) queries are in flight at once.
 
 A run is ``{qid: {docid: score}}`` with score ``1/rank``: ir_measures orders by score, and the
 API's own scores may tie, which would let a tie-break reorder what the API returned.
+
+Hybrid queries are sent with ``explain=true`` (SPEC: "each leg's rank and score" per hit), so
+each hit's legs are kept: ``{qid: {docid: {leg: rank in that leg}}}``, which tells whether BM25,
+the vector leg or both brought it. The ranking itself does not change with ``explain``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,8 @@ from relevance.judgments import Queries
 from relevance.metrics import Run, top_k
 
 ASGIApp = Callable[..., Any]
+Legs = dict[str, dict[str, dict[str, int]]]  # qid -> docid -> leg ("bm25", "vector") -> rank in it
+Hit = tuple[str, dict[str, int]]  # doc id, its rank in each leg (empty without explain)
 
 DOC_TYPES = ("providers", "passages")
 MODES = ("bm25", "vector", "hybrid")
@@ -59,6 +67,24 @@ def hit_ids(payload: Any, doc_type: str) -> list[str]:
         raise ValueError(f"the response has no {doc_type}.hits list of objects with an id") from None
 
 
+def hit_legs(hit: Any) -> dict[str, int]:
+    """{leg: rank} from a hit's `explain.legs` (SPEC: explain); empty when absent."""
+    legs = hit.get("explain", {}).get("legs", {}) if isinstance(hit, dict) else {}
+    if not isinstance(legs, dict):
+        return {}
+    out: dict[str, int] = {}
+    for leg, info in legs.items():
+        if isinstance(info, dict) and isinstance(info.get("rank"), int):
+            out[str(leg)] = info["rank"]
+    return out
+
+
+def hits_of(payload: Any, doc_type: str) -> list[Hit]:
+    """(id, legs) for each hit of `payload[doc_type]["hits"]`, in order."""
+    ids = hit_ids(payload, doc_type)
+    return [(docid, hit_legs(hit)) for docid, hit in zip(ids, payload[doc_type]["hits"], strict=True)]
+
+
 # ---- one query
 
 
@@ -77,9 +103,13 @@ def _retry_wait(response: httpx.Response, attempt: int) -> float:
     return min(max(wait, 0.0), MAX_RETRY_WAIT_S)
 
 
-async def search_ids(client: httpx.AsyncClient, qid: str, query: str, doc_type: str, mode: str, size: int) -> list[str]:
-    """Ranked ids for one query; every failure is an ApiError naming the query."""
+async def search_hits(
+    client: httpx.AsyncClient, qid: str, query: str, doc_type: str, mode: str, size: int
+) -> list[Hit]:
+    """Ranked hits for one query; every failure is an ApiError naming the query."""
     params = {"q": query, "type": doc_type, "mode": mode, "size": str(size)}
+    if mode == "hybrid":
+        params["explain"] = "true"  # which leg brought each hit
     for attempt in range(RETRIES_503 + 1):
         try:
             response = await client.get("/v1/search", params=params)
@@ -98,7 +128,7 @@ async def search_ids(client: httpx.AsyncClient, qid: str, query: str, doc_type: 
     raise AssertionError("unreachable")  # the last attempt always returns or raises
 
 
-def _ids_from(response: httpx.Response, qid: str, query: str, doc_type: str) -> list[str]:
+def _ids_from(response: httpx.Response, qid: str, query: str, doc_type: str) -> list[Hit]:
     status = response.status_code
     if status in (401, 403):
         raise ApiError(
@@ -108,7 +138,7 @@ def _ids_from(response: httpx.Response, qid: str, query: str, doc_type: str) -> 
     if status != 200:
         raise ApiError(f"query {qid} ({query[:60]!r}): HTTP {status}: {_error_message(response)}")
     try:
-        return hit_ids(response.json(), doc_type)
+        return hits_of(response.json(), doc_type)
     except ValueError as exc:
         raise ApiError(f"query {qid}: unexpected response: {exc}") from None
 
@@ -123,14 +153,15 @@ async def run_queries(
     mode: str,
     size: int = 10,
     concurrency: int = CONCURRENCY,
-) -> Run:
-    """{qid: {docid: 1/rank}} for every query; the first failure stops the run."""
+) -> tuple[Run, Legs]:
+    """{qid: {docid: 1/rank}} for every query, and the legs of the hits that reported them;
+    the first failure stops the run."""
     limit = asyncio.Semaphore(concurrency)
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[Hit]] = {}
 
     async def one(qid: str, query: str) -> None:
         async with limit:
-            found[qid] = await search_ids(client, qid, query, doc_type, mode, size)
+            found[qid] = await search_hits(client, qid, query, doc_type, mode, size)
 
     try:
         async with asyncio.TaskGroup() as group:
@@ -138,7 +169,9 @@ async def run_queries(
                 group.create_task(one(qid, query))
     except* ApiError as failed:
         raise failed.exceptions[0] from None
-    return {qid: ranked_scores(found[qid]) for qid in queries}
+    run = {qid: ranked_scores(docid for docid, _ in found[qid]) for qid in queries}
+    legs = {qid: {docid: by_leg for docid, by_leg in found[qid] if by_leg} for qid in queries}
+    return run, {qid: docs for qid, docs in legs.items() if docs}
 
 
 # ---- clients
@@ -185,9 +218,43 @@ async def app_client(app: ASGIApp, headers: Mapping[str, str]) -> AsyncIterator[
         await manager.__aexit__(None, None, None)
 
 
-async def _collect(client_cm: Any, queries: Queries, doc_type: str, modes: Sequence[str], size: int) -> dict[str, Run]:
+@dataclass
+class Collected:
+    """One run per mode, the legs of the modes whose hits reported them, seconds per mode."""
+
+    runs: dict[str, Run] = field(default_factory=dict)
+    legs: dict[str, Legs] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+async def _collect(client_cm: Any, queries: Queries, doc_type: str, modes: Sequence[str], size: int) -> Collected:
+    collected = Collected()
     async with client_cm as client:
-        return {mode: await run_queries(client, queries, doc_type, mode, size) for mode in modes}
+        for mode in modes:
+            started = time.monotonic()
+            run, legs = await run_queries(client, queries, doc_type, mode, size)
+            collected.seconds[mode] = round(time.monotonic() - started, 3)
+            collected.runs[mode] = run
+            if legs:
+                collected.legs[mode] = legs
+    return collected
+
+
+def collect(
+    queries: Queries,
+    doc_type: str,
+    modes: Sequence[str],
+    size: int,
+    api: str | None = None,
+    app: ASGIApp | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Collected:
+    """One run per mode (and the hybrid legs), over HTTP to `api` or in-process through `app`."""
+    if (api is None) == (app is None):
+        raise ValueError("give exactly one of api and app")
+    headers = headers or {}
+    client_cm = app_client(app, headers) if app is not None else http_client(str(api), headers)
+    return asyncio.run(_collect(client_cm, queries, doc_type, modes, size))
 
 
 def collect_runs(
@@ -200,11 +267,7 @@ def collect_runs(
     headers: Mapping[str, str] | None = None,
 ) -> dict[str, Run]:
     """One run per mode, over HTTP to `api` or in-process through `app`."""
-    if (api is None) == (app is None):
-        raise ValueError("give exactly one of api and app")
-    headers = headers or {}
-    client_cm = app_client(app, headers) if app is not None else http_client(str(api), headers)
-    return asyncio.run(_collect(client_cm, queries, doc_type, modes, size))
+    return collect(queries, doc_type, modes, size, api, app, headers).runs
 
 
 def write_trec_run(path: Path, run: Run, tag: str, k: int | None = None) -> None:

@@ -6,6 +6,7 @@ unreachable API into one line on stderr and exit 2."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-import relevance.cli as cli
+from relevance import runner, saved
 from relevance.cli import main
 
 # What the fake API returns per mode and query: bm25 is perfect, hybrid finds the answer
@@ -26,6 +27,8 @@ CANNED = {
     "hybrid": {"panic attacks": ["d2", "d1"], "grief": ["e1", "x1"], "insomnia": ["f1"]},
     "vector": {"panic attacks": ["x1", "x2"], "grief": ["x3"], "insomnia": []},
 }
+# The legs the fake API's explain reports for hybrid hits (SPEC: explain).
+LEGS = {"d2": {"bm25": 2, "vector": 1}, "d1": {"bm25": 1}, "e1": {"vector": 1}, "x1": {"vector": 2}, "f1": {"bm25": 1}}
 METRIC_KEYS = {"ndcg@10", "mrr", "recall@10", "p@10", "err@10"}
 
 
@@ -33,7 +36,14 @@ def canned_app() -> Starlette:
     async def search(request: Request) -> JSONResponse:
         p = request.query_params
         ids = CANNED[p["mode"]][p["q"]][: int(p["size"])]
-        hits = [{"id": i, "score": 7.0, "highlights": {}} for i in ids]  # tied scores on purpose
+        hits: list[dict[str, Any]] = [{"id": i, "score": 7.0, "highlights": {}} for i in ids]  # tied on purpose
+        if p.get("explain") == "true":
+            for hit in hits:
+                legs = LEGS[hit["id"]]
+                hit["explain"] = {
+                    "fused_score": 0.5,
+                    "legs": {leg: {"rank": r, "score": 1.0} for leg, r in legs.items()},
+                }
         body = {"query": p["q"], "mode": p["mode"], "crisis": None, p["type"]: {"total": len(hits), "hits": hits}}
         return JSONResponse(body)
 
@@ -53,8 +63,8 @@ def judged(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "load_app", canned_app)
-    monkeypatch.setattr(cli, "git_commit", lambda: "0123abc")
+    monkeypatch.setattr(runner, "load_app", canned_app)
+    monkeypatch.setattr(saved, "git_commit", lambda: "0123abc")
 
 
 def eval_args(files: dict[str, Path], *extra: str) -> list[str]:
@@ -79,7 +89,7 @@ def test_eval_in_process_writes_the_documented_json_shape(
 
     assert code == 0
     result: dict[str, Any] = json.loads(judged["out"].read_text())
-    assert set(result) == {"bm25", "vector", "hybrid", "_compare", "_meta"}
+    assert set(result) == {"bm25", "vector", "hybrid", "_compare", "_meta", "_queries"}
     for mode in ("bm25", "vector", "hybrid"):
         row = result[mode]
         assert set(row) >= METRIC_KEYS
@@ -170,3 +180,81 @@ def test_unknown_modes_are_a_usage_error(judged: dict[str, Path], capsys: pytest
 
     assert exited.value.code == 2
     assert "modes are a comma-separated subset of bm25,vector,hybrid" in capsys.readouterr().err
+
+
+def test_hybrid_runs_save_which_leg_brought_each_hit(
+    judged: dict[str, Path], in_process: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(eval_args(judged, "--app", "--modes", "bm25,hybrid"))
+
+    legs = json.loads(judged["out"].with_name("eval.json.hybrid.legs.json").read_text())["legs"]
+    assert legs["q1"] == {"d2": {"bm25": 2, "vector": 1}, "d1": {"bm25": 1}}
+    assert legs["q2"]["e1"] == {"vector": 1}
+    assert not judged["out"].with_name("eval.json.bm25.legs.json").exists()  # one leg: nothing to tell
+
+
+def test_the_record_keeps_the_configuration_commit_time_and_per_query_scores(
+    judged: dict[str, Path], in_process: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INDEX_PREFIX", "evalprefix")
+    main(eval_args(judged, "--app", "--modes", "bm25,hybrid", "--k", "5"))
+
+    record = json.loads(judged["out"].read_text())
+    meta = record["_meta"]
+    assert meta["modes"] == ["bm25", "hybrid"] and meta["k"] == 5 and meta["type"] == "passages"
+    assert meta["index_prefix"] == "evalprefix"
+    assert meta["tuning"]["passage_bm25_weight"] == pytest.approx(0.3) and meta["tuning_source"] == "in-process"
+    assert len(meta["qrels_sha256"]) == 64 and meta["answers_qrels"] is None
+    assert set(meta["seconds_per_mode"]) == {"bm25", "hybrid"}
+    assert record["_queries"]["q1"]["query"] == "panic attacks"
+    assert record["_queries"]["q1"]["bm25"]["ndcg@5"] == 1.0
+    assert record["_queries"]["q1"]["hybrid"]["ndcg@5"] < 1.0  # the answer second
+    assert "q4" not in record["_queries"]  # not judged, not run
+
+
+def test_the_record_says_when_the_api_is_remote_that_the_tuning_is_the_checkouts(
+    judged: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(saved, "git_commit", lambda: None)  # no git: still a record
+    app = canned_app()
+
+    def over_http(*args: Any, **kwargs: Any) -> runner.Collected:
+        kwargs["app"], kwargs["api"] = app, None  # the remote API, served in-process here
+        return real_collect(*args, **kwargs)
+
+    real_collect = runner.collect
+    monkeypatch.setattr(runner, "collect", over_http)
+    assert main(eval_args(judged, "--api", "http://search.example:8000", "--modes", "bm25")) == 0
+
+    meta = json.loads(judged["out"].read_text())["_meta"]
+    assert meta["api"] == "http://search.example:8000" and meta["commit"] is None
+    assert "may differ" in meta["tuning_source"]
+
+
+@pytest.mark.parametrize(
+    ("qrels_text", "expected"),
+    [
+        ("q1 0 d1 2\nq9 0 d1 1\n", r"graded\.qrels:2: query id 'q9' is not in .*queries\.tsv"),
+        ("q1 0 d1 2\nq1 0 d1 1\n", r"graded\.qrels:2: duplicate judgment for query 'q1', document 'd1'"),
+        ("q1 0 d1 high\n", r"graded\.qrels:1: non-numeric grade 'high'"),
+    ],
+)
+def test_bad_judgments_exit_2_naming_file_and_line(
+    judged: dict[str, Path], in_process: None, capsys: pytest.CaptureFixture[str], qrels_text: str, expected: str
+) -> None:
+    judged["qrels"].write_text(qrels_text)
+
+    code = main(eval_args(judged, "--app"))
+
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert re.search(expected, err.strip().splitlines()[-1])
+
+
+def test_an_empty_query_set_exits_2_naming_the_file(
+    judged: dict[str, Path], in_process: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    judged["queries"].write_text("\n\n")
+
+    assert main(eval_args(judged, "--app")) == 2
+    assert re.search(r"^error: .*queries\.tsv: no queries in the file$", capsys.readouterr().err.strip())

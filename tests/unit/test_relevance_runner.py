@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from relevance.errors import ApiError
-from relevance.runner import collect_runs, hit_ids, ranked_scores, write_trec_run
+from relevance.runner import collect, collect_runs, hit_ids, hit_legs, ranked_scores, write_trec_run
 
 
 def fake_search_app(status: int = 200, delay: float = 0.0) -> tuple[Starlette, dict[str, Any]]:
@@ -112,3 +112,31 @@ def unused_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def test_hybrid_asks_for_explain_and_keeps_each_hits_legs_other_modes_do_not() -> None:
+    asked: list[str | None] = []
+
+    async def search(request: Request) -> JSONResponse:
+        p = request.query_params
+        asked.append(p.get("explain"))
+        hits: list[dict[str, Any]] = [{"id": "a", "score": 1.0}, {"id": "b", "score": 0.5}]
+        if p.get("explain") == "true":
+            hits[0]["explain"] = {"legs": {"bm25": {"rank": 3, "score": 2.0}, "vector": {"rank": 1, "score": 0.9}}}
+            hits[1]["explain"] = {"legs": {"vector": {"rank": 2, "score": 0.8}}}
+        return JSONResponse({p["type"]: {"total": 2, "hits": hits}})
+
+    app = Starlette(routes=[Route("/v1/search", search)])
+
+    collected = collect({"q1": "grief"}, "passages", ["bm25", "hybrid"], size=2, app=app)
+
+    assert asked == [None, "true"]
+    assert collected.legs == {"hybrid": {"q1": {"a": {"bm25": 3, "vector": 1}, "b": {"vector": 2}}}}
+    assert list(collected.runs["hybrid"]["q1"]) == ["a", "b"]
+    assert set(collected.seconds) == {"bm25", "hybrid"}
+
+
+def test_malformed_explain_is_ignored_not_fatal() -> None:
+    assert hit_legs({"id": "a", "explain": {"legs": {"bm25": {"rank": "first"}}}}) == {}
+    assert hit_legs({"id": "a", "explain": {"legs": []}}) == {}
+    assert hit_legs({"id": "a"}) == {}
