@@ -7,10 +7,16 @@ ENGINE := $(PYTHON) engine/manage.py
 PORT ?= 8000
 export PORT
 
-.PHONY: setup browser-deps es-up es-down es-status run test unit lint typecheck format eval
+.PHONY: setup browser-deps es-up es-down es-status run test unit lint typecheck format eval eval-report bench soak
 
 # ---- install: idempotent; the second run only checks timestamps
-setup: $(VENV)/.installed engine/target/.built browser-deps
+setup: $(VENV)/.installed engine/target/.built browser-deps .data/models/.exported
+
+# ---- the embedding model as ONNX (fp32 and int8), exported from the installed package's own
+# weights into .data/models/; the backends also export on first load (under a file lock)
+.data/models/.exported: $(VENV)/.installed core/onnx_model.py
+	$(PY) -m core.onnx_model
+	@touch $@
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -95,3 +101,30 @@ eval: setup
 	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type providers \
 	  --queries .data/devsets/providers_queries.tsv --qrels .data/devsets/providers.qrels \
 	  --modes bm25,vector,hybrid --json $(EVAL_OUT)/providers.json
+
+# ---- from `make eval`'s saved runs: a sweep of the passage fusion (plot beside its JSON), an
+# HTML report of the run with the sweep, a vector-vs-hybrid comparison, the raters' worklist
+SWEEP_GRID ?= passage_bm25_weight=0.1,0.2,0.3,0.4,0.5;fusion=linear,rrf;rank_constant=20,60;window=50,100,200;num_candidates=200,400
+eval-report: setup
+	@test -f $(EVAL_OUT)/passages.json || { echo "error: $(EVAL_OUT)/passages.json is absent: run 'make eval' first" >&2; exit 2; }
+	INDEX_PREFIX=dev $(PY) -m relevance sweep --type passages --queries .data/devsets/queries.tsv \
+	  --qrels .data/devsets/passages.qrels --grid '$(SWEEP_GRID)' --json $(EVAL_OUT)/sweep-passages.json
+	$(PY) -m relevance report $(EVAL_OUT)/passages.json --sweep $(EVAL_OUT)/sweep-passages.json \
+	  --out $(EVAL_OUT)/report-passages.html
+	$(PY) -m relevance report $(EVAL_OUT)/passages.json.vector.run $(EVAL_OUT)/passages.json.hybrid.run \
+	  --out $(EVAL_OUT)/compare-passages.html
+	$(PY) -m relevance unjudged $(EVAL_OUT)/passages.json --out $(EVAL_OUT)/unjudged-passages.csv
+
+# ---- speed at directory scale: BENCH_N generated providers (default 100000) and the guide
+# passages under the index prefix `bench`; builds, rebuilds, queries the API, measures the floor
+# and memory; writes .data/bench/scale.json. BENCH_ARGS passes options (e.g. --skip-index)
+BENCH_N ?= 100000
+bench: setup
+	@$(ENGINE) up
+	BENCH_N=$(BENCH_N) $(PY) -m bench.scale $(BENCH_ARGS)
+
+# ---- load with faults (bench/soak.py): its own engine on SOAK_ES_PORT (default 9260, data in
+# .data/soak/; the one on 9200 is never touched), 16 callers for SOAK_SECONDS (default 210) while
+# the engine is stopped and started and a rebuild swaps the aliases; writes .data/bench/soak.json
+soak: setup
+	$(PY) -m bench.soak
