@@ -14,8 +14,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from pydantic import ValidationError
 
 from core.embedder import Embedder, LazyEmbedder
 from core.engines import ndjson
@@ -26,7 +28,7 @@ from search_api.crisis import detect_crisis
 from search_api.embedding_check import EmbeddingCheck
 from search_api.limits import RateLimiter, SizeLimits, client_ip, parse_networks, retry_after
 from search_api.metrics import CONTENT_TYPE, MeteredCluster, MeteredEmbedder, Metrics, route_template
-from search_api.params import SearchParams
+from search_api.params import SearchParams, check_json_types
 from search_api.service import SearchService
 from search_api.suggest import name_body, question_body, suggest_specialties
 
@@ -152,6 +154,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         dependencies=[Depends(require("search"))],
     )
     async def search_post(request: Request, params: SearchParams) -> dict[str, Any]:
+        try:
+            check_json_types(await request.body())  # the body FastAPI already read, cached
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_url=False)) from None
         return await search(request, params)
 
     async def search(request: Request, params: SearchParams) -> dict[str, Any]:

@@ -87,6 +87,13 @@ class SearchParams(BaseModel):
         return {k: v for k, v in self.model_dump(by_alias=False).items() if k in FILTER_FIELDS and v not in (None, [])}
 
 
+def check_json_types(raw: bytes) -> None:
+    """A JSON body carries its own types, so it is held to them: `false` is not a weight and `1`
+    is not a boolean. (Query strings are all text, which is why SearchParams itself is lax.)
+    Raises pydantic's ValidationError."""
+    SearchParams.model_validate_json(raw, strict=True)
+
+
 FILTER_FIELDS = (
     "state",
     "city",

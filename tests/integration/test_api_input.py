@@ -141,11 +141,26 @@ async def test_binary_and_malformed_query_strings(client: httpx.AsyncClient, raw
         (b"null", "application/json"),
         (b"[]", "application/json"),
         (b'"anxiety"', "application/json"),
+        # JSON has types, and a body is held to them (a query string cannot be, being text)
+        (b'{"q": "anxiety", "bm25_weight": false}', "application/json"),
+        (b'{"q": "anxiety", "explain": 1}', "application/json"),
+        (b'{"q": "anxiety", "size": "5"}', "application/json"),
+        (b'{"q": "anxiety", "telehealth": "yes"}', "application/json"),
     ],
 )
 async def test_malformed_bodies_are_422(client: httpx.AsyncClient, content: bytes, content_type: str) -> None:
     response = await client.post("/v1/search", content=content, headers={"content-type": content_type})
     assert_error(response, 422)
+
+
+async def test_a_typed_body_and_its_query_string_twin_are_both_answered(client: httpx.AsyncClient) -> None:
+    body = {"q": "anxiety", "mode": "bm25", "size": 3, "bm25_weight": 1, "explain": True, "telehealth": True}
+    by_post = await client.post("/v1/search", json=body)
+    by_get = await client.get("/v1/search", params={**body, "explain": "true", "telehealth": "true"})
+    assert by_post.status_code == by_get.status_code == 200, (by_post.text[:300], by_get.text[:300])
+    assert [h["id"] for h in by_post.json()["providers"]["hits"]] == [
+        h["id"] for h in by_get.json()["providers"]["hits"]
+    ]
 
 
 # ------------------------------------------------------------------ fuzz
