@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.stats import percentile
 from core.embedder import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
 from core.onnx_model import local_preset
 from core.settings import EMBEDDING_BACKENDS, PROJECT_ROOT, EmbeddingBackend
@@ -32,11 +33,6 @@ from core.settings import EMBEDDING_BACKENDS, PROJECT_ROOT, EmbeddingBackend
 DEFAULT_PROVIDERS = PROJECT_ROOT.parent / "shared" / "data" / "dev_providers.jsonl"
 DEFAULT_QUERIES = (PROJECT_ROOT / ".data" / "devsets" / "providers_queries.tsv",)
 DEFAULT_JSON = PROJECT_ROOT / ".data" / "bench" / "embedding_speed.json"
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 def provider_texts(path: Path, n: int) -> list[str]:

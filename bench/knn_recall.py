@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, engine_filters, read_query_set, summarize
+from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, engine_filters, read_query_set
+from bench.stats import summarize
 from core.embedder import Embedder, LazyEmbedder
 from core.engines import EngineError, EngineUnavailable, SyncEngine, exact_knn_query, knn_body
 from core.settings import PROJECT_ROOT, Settings

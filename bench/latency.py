@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -18,21 +17,7 @@ from pathlib import Path
 
 import httpx
 
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summarize(samples: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(percentile(samples, 0.50), 2),
-        "p95_ms": round(percentile(samples, 0.95), 2),
-        "p99_ms": round(percentile(samples, 0.99), 2),
-        "mean_ms": round(statistics.fmean(samples), 2),
-        "n": len(samples),
-    }
+from bench.stats import summarize
 
 
 def read_queries(path: Path, n: int) -> list[str]:

@@ -36,7 +36,8 @@ from typing import Any
 
 import httpx
 
-from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, engine_filters, read_query_set, summarize
+from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, engine_filters, read_query_set
+from bench.stats import summarize
 from core.settings import PROJECT_ROOT, Settings
 
 STAGES = ("corpus", "index", "queries", "floor", "memory")

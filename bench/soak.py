@@ -52,7 +52,7 @@ from typing import Any
 
 import httpx
 
-from bench.latency import percentile
+from bench.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 SOAK_DATA = ROOT / ".data" / "soak"

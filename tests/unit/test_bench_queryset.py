@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bench.knn_recall import recall_at
-from bench.queryset import BenchQuery, QuerySetError, engine_filters, percentile, read_query_set
+from bench.queryset import BenchQuery, QuerySetError, engine_filters, read_query_set
 from bench.scale import parse_summary, split_of
+from bench.stats import percentile
 
 
 def test_the_shipped_query_set_is_200_queries_half_of_them_filtered() -> None:
