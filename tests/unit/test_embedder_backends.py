@@ -48,6 +48,13 @@ def test_each_backend_names_its_vectors_apart_and_torch_keeps_its_old_name() -> 
     assert names["onnx-qint8"].startswith(f"{names['torch']}+onnx-qint8-")  # the int8 preset follows
 
 
+def test_int8_vectors_are_named_by_batch_size_since_int8_scales_each_batch_as_a_whole() -> None:
+    one_at_a_time = model_name("", "onnx-qint8")
+    assert one_at_a_time == model_name("", "onnx-qint8", 1)  # the default batch is 1
+    assert model_name("", "onnx-qint8", 32) != one_at_a_time
+    assert model_name("", "onnx", 32) == model_name("", "onnx")  # fp32 vectors do not depend on it
+
+
 def test_the_cache_key_of_a_text_differs_per_backend_and_is_stable_within_one() -> None:
     text = "Treats Anxiety. Approaches: CBT."
     keys = {backend: embedding_key(model_name("", backend), text) for backend in EMBEDDING_BACKENDS}
