@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         tags=["search"],
         summary="Search providers and guide answers",
         dependencies=[Depends(require("search"))],
+        responses=errors.documented(401, 403, 422, 429, 503),
     )
     async def search_get(request: Request, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
         return await search(request, params)
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         tags=["search"],
         summary="Search (parameters in a JSON body)",
         dependencies=[Depends(require("search"))],
+        responses=errors.documented(401, 403, 422, 429, 503),
     )
     async def search_post(request: Request, params: SearchParams) -> dict[str, Any]:
         try:
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         tags=["search"],
         summary="Typeahead: specialties, provider names, guide questions",
         dependencies=[Depends(require("suggest"))],
+        responses=errors.documented(401, 403, 422, 429, 503),
     )
     async def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -207,11 +210,21 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
 
-    @app.get("/v1/providers/{doc_id}", tags=["documents"], dependencies=[Depends(require("documents"))])
+    @app.get(
+        "/v1/providers/{doc_id}",
+        tags=["documents"],
+        dependencies=[Depends(require("documents"))],
+        responses=errors.documented(401, 403, 404, 422, 429, 503),
+    )
     async def get_provider(doc_id: DocId) -> dict[str, Any]:
         return await _document(service, "providers", doc_id)
 
-    @app.get("/v1/passages/{doc_id}", tags=["documents"], dependencies=[Depends(require("documents"))])
+    @app.get(
+        "/v1/passages/{doc_id}",
+        tags=["documents"],
+        dependencies=[Depends(require("documents"))],
+        responses=errors.documented(401, 403, 404, 422, 429, 503),
+    )
     async def get_passage(doc_id: DocId) -> dict[str, Any]:
         return await _document(service, "passages", doc_id)
 
@@ -219,7 +232,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"], summary="The cluster answers, the indices exist, the model is loaded")
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="The cluster answers, the indices exist, the model is loaded",
+        responses={503: {"description": "not ready yet: the body says what is missing; retry after Retry-After"}},
+    )
     async def readyz() -> JSONResponse:
         ready, details = await cluster.readiness()
         model_ready = bool(app.state.model_ready)

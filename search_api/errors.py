@@ -11,12 +11,50 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.engines import EngineError, EngineUnavailable
 
 RETRY_AFTER_S = 5
 log = logging.getLogger("search_api")
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. `details` on a 422: which parameter, what problem
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: `{"error": {"code", "message"}}`."""
+
+    error: ErrorDetail
+
+
+_MEANING = {
+    401: "no API key, or an unknown one",
+    403: "the key may not call this",
+    404: "no document with this id",
+    422: "a parameter or the body is invalid; `error.details` says which and why",
+    429: "over the caller's rate limit; retry after Retry-After seconds",
+    503: "the cluster is unreachable, the indices are not loaded, or the service is busy; retry after Retry-After",
+}
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "string"}}}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers an operation gives, for its OpenAPI entry (in place of FastAPI's own
+    422 shape, which is not what this API answers)."""
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": _MEANING[status],
+            **({"headers": _RETRY_AFTER} if status in (429, 503) else {}),
+        }
+        for status in statuses
+    }
 
 
 def error_response(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_SIZE = 50
 MAX_FROM = 500
@@ -29,20 +29,30 @@ class Fusion(StrEnum):
     RRF = "rrf"
 
 
-FilterValue = Annotated[str, Field(min_length=1, max_length=200)]
+def _trimmed(value: str) -> str:
+    """Spaces around a value are dropped after its length is checked, so the bounds the schema
+    publishes are the bounds enforced ("  x" of 501 characters is too long, as the schema says)."""
+    value = value.strip()
+    if not value:
+        raise ValueError("must contain a non-space character")
+    return value
+
+
+Trimmed = AfterValidator(_trimmed)
+FilterValue = Annotated[str, Field(min_length=1, max_length=200), Trimmed]
 
 
 class SearchParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    q: Annotated[str, Field(min_length=1, max_length=500, description="the query as typed")]
+    q: Annotated[str, Field(min_length=1, max_length=500, description="the query as typed"), Trimmed]
     type: SearchType = SearchType.ALL
     mode: Mode = Mode.HYBRID
     size: Annotated[int, Field(ge=0, le=MAX_SIZE)] = 10
     from_: Annotated[int, Field(ge=0, le=MAX_FROM, alias="from")] = 0
-    state: Annotated[str, Field(min_length=1, max_length=60)] | None = None
-    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    zip: Annotated[str, Field(pattern=r"^\d{5}$")] | None = None
+    state: Annotated[str, Field(min_length=1, max_length=60), Trimmed] | None = None
+    city: Annotated[str, Field(min_length=1, max_length=100), Trimmed] | None = None
+    zip: Annotated[str, Field(pattern=r"^\s*\d{5}\s*$"), AfterValidator(str.strip)] | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
     radius_km: Annotated[float, Field(gt=0, le=500)] | None = None

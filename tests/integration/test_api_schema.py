@@ -34,6 +34,7 @@ from schemathesis.checks import (
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from core.settings import Settings
@@ -43,10 +44,15 @@ from tests.integration.api_fixtures import PROJECT, ApiProcess, api_process
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "100"))
 KEY = secrets.token_hex(16)
 REPORT = PROJECT / ".data" / "bench" / "schemathesis.json"
-# Left out, as the schema cannot say it (the gaps are in docs/security.md): status_code_conformance
-# (401, 403, 404, 429, 503 are not documented per operation) and positive_data_acceptance
-# (cross-field rules such as "lat and lon go together" answer 422 to schema-valid input).
-CHECKS = [not_a_server_error, content_type_conformance, response_headers_conformance, response_schema_conformance]
+# Left out, as the schema cannot say it (docs/security.md): positive_data_acceptance (cross-field
+# rules such as "lat and lon go together" answer 422 to schema-valid input).
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 EXTRA_CHECKS = {GenerationMode.POSITIVE: [], GenerationMode.NEGATIVE: [negative_data_rejection]}
 
 # the schema the server publishes, read from the app itself at collection: one test per operation

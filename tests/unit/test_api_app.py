@@ -154,3 +154,13 @@ async def test_openapi_and_docs(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
     assert "/v1/search" in spec["paths"] and "/v1/suggest" in spec["paths"]
     assert (await client.get("/docs")).status_code == 200
+
+
+def test_the_published_schema_documents_the_error_answers_as_they_are_given() -> None:
+    schema = create_app(Settings(allow_anonymous=True), HashingEmbedder()).openapi()
+    search = schema["paths"]["/v1/search"]["get"]["responses"]
+    assert {"200", "401", "403", "422", "429", "503"} <= set(search)
+    assert search["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "Retry-After" in search["503"]["headers"] and "Retry-After" in search["429"]["headers"]
+    assert "404" in schema["paths"]["/v1/providers/{doc_id}"]["get"]["responses"]
+    assert "HTTPValidationError" not in schema["components"]["schemas"]  # FastAPI's shape is not ours

@@ -89,3 +89,13 @@ def test_geo_parameters_go_together(values: dict[str, Any]) -> None:
 def test_odd_but_legal_queries_pass() -> None:
     for q in ("title:(a OR", "*", '{"a": 1}', "😀", "اضطراب", "\x01", "a" * 500):
         assert SearchParams.model_validate({"q": q}).q == q
+
+
+def test_spaces_around_a_value_are_dropped_after_its_length_is_checked_as_the_schema_says() -> None:
+    assert SearchParams.model_validate({"q": "  anxiety  ", "specialty": [" Anxiety "]}).q == "anxiety"
+    assert SearchParams.model_validate({"q": "x", "zip": " 12345 "}).zip == "12345"
+    for too_long in ({"q": "\r" + "a" * 500}, {"q": "x", "state": " " + "C" * 60}):
+        with pytest.raises(ValidationError, match="at most"):
+            SearchParams.model_validate(too_long)
+    with pytest.raises(ValidationError, match="non-space"):
+        SearchParams.model_validate({"q": "x", "specialty": ["   "]})
