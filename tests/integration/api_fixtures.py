@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -217,7 +217,7 @@ class TcpProxy:
         self._thread.start()
 
     @classmethod
-    def to(cls, url: str, mode: str = "up") -> TcpProxy:
+    def to(cls, url: str, mode: str = "up") -> Self:
         parsed = httpx.URL(url)
         return cls((parsed.host, parsed.port or 9200), mode)
 
@@ -278,6 +278,14 @@ class TcpProxy:
                 return
             self._open.update((client, upstream))
         threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+        try:
+            self._send_upstream(client, upstream)
+        finally:  # either side done: the connection is over
+            _reset(client)
+            _reset(upstream)
+
+    def _send_upstream(self, client: socket.socket, upstream: socket.socket) -> None:
+        """What the caller sends, on its way to the engine (subclasses hold or count it)."""
         _pump(client, upstream)
 
 
@@ -327,11 +335,6 @@ class GatedProxy(TcpProxy):
         self.held = 0  # chunks that reached the closed gate
         super().__init__(target, mode)
 
-    @classmethod
-    def to(cls, url: str, mode: str = "up") -> GatedProxy:
-        parsed = httpx.URL(url)
-        return cls((parsed.host, parsed.port or 9200), mode)
-
     def hold(self) -> None:
         self.held = 0
         self._gate.clear()
@@ -339,20 +342,7 @@ class GatedProxy(TcpProxy):
     def release(self) -> None:
         self._gate.set()
 
-    def _forward(self, client: socket.socket) -> None:
-        try:
-            upstream = socket.create_connection(self.target, timeout=5)
-            upstream.settimeout(None)
-        except OSError:
-            _reset(client)
-            return
-        with self._lock:
-            if self._mode != "up":
-                _reset(client)
-                _reset(upstream)
-                return
-            self._open.update((client, upstream))
-        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+    def _send_upstream(self, client: socket.socket, upstream: socket.socket) -> None:
         try:
             while chunk := client.recv(65536):
                 if not self._gate.is_set():
@@ -361,9 +351,6 @@ class GatedProxy(TcpProxy):
                 upstream.sendall(chunk)
         except OSError:
             pass
-        finally:
-            _reset(client)
-            _reset(upstream)
 
 
 # ------------------------------------------------------------------ the API as a real server

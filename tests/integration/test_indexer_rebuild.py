@@ -6,7 +6,6 @@ alias unchanged."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
 import time
@@ -15,12 +14,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from core.engines import SyncEngine
 from core.settings import Settings
 from indexer import store as indexer_store
 from indexer.demo.providers import generate_providers
+from tests.integration.api_fixtures import TcpProxy
 from tests.integration.indexer_support import Indexer, Run, alias_target, builds, count, write_jsonl
 
 
@@ -124,53 +125,24 @@ def test_a_search_during_a_rebuild_sees_the_old_or_the_new_index_never_a_partial
 # ---------------------------------------------------------------- the cluster goes away
 
 
-class FlakyProxy:
-    """Forwards 127.0.0.1:<port> to the engine; after `allow` HTTP requests it closes every
-    connection and refuses new ones (the cluster "goes away") without touching the engine."""
+class FlakyProxy(TcpProxy):
+    """A TcpProxy that lets `allow` whole HTTP requests through to the engine, then goes down
+    (every connection, open or new, reset): the cluster "goes away" without touching the engine."""
 
-    def __init__(self, upstream: tuple[str, int], allow: int) -> None:
-        self.upstream = upstream
+    def __init__(self, target: tuple[str, int], allow: int) -> None:
         self.allow = allow
         self.requests = 0
-        self.down = threading.Event()
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(target)
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def down(self) -> bool:
+        return self.mode == "down"
 
     def go_down(self) -> None:
-        with self._lock:
-            self.down.set()
-            for sock in [self._listener, *self._sockets]:
-                with contextlib.suppress(OSError):
-                    sock.close()
+        self.mode = "down"
 
-    def _accept(self) -> None:
-        while not self.down.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            upstream = socket.create_connection(self.upstream)
-            with self._lock:
-                if self.down.is_set():
-                    client.close()
-                    upstream.close()
-                    return
-                self._sockets += [client, upstream]
-            threading.Thread(target=self._requests, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
-
-    def _requests(self, client: socket.socket, upstream: socket.socket) -> None:
-        """Client to engine, one whole HTTP request at a time (the clients send Content-Length)."""
+    def _send_upstream(self, client: socket.socket, upstream: socket.socket) -> None:
+        """One whole HTTP request at a time (the clients send Content-Length), counted."""
         reader = client.makefile("rb")
         try:
             while True:
@@ -194,21 +166,6 @@ class FlakyProxy:
                 upstream.sendall(head + body)
         except OSError:
             return
-        finally:
-            for sock in (client, upstream):
-                with contextlib.suppress(OSError):
-                    sock.close()
-
-    def _pipe(self, source: socket.socket, target: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                with contextlib.suppress(OSError):
-                    sock.close()
 
 
 @pytest.fixture
@@ -217,15 +174,15 @@ def flaky(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[Calla
     started: list[FlakyProxy] = []
 
     def start(allow: int) -> FlakyProxy:
-        host, port = settings.es_url.removeprefix("http://").split(":")
-        proxy = FlakyProxy((host, int(port)), allow)
+        url = httpx.URL(settings.es_url)
+        proxy = FlakyProxy((url.host, url.port or 9200), allow)
         started.append(proxy)
         monkeypatch.setenv("ES_URL", proxy.url)
         return proxy
 
     yield start
     for proxy in started:
-        proxy.go_down()
+        proxy.close()
 
 
 def test_the_cluster_going_away_mid_rebuild_is_retried_then_exits_2_with_the_alias_unchanged(
@@ -240,7 +197,7 @@ def test_the_cluster_going_away_mid_rebuild_is_retried_then_exits_2_with_the_ali
     proxy = flaky(2)
     run = indexer("rebuild", "--providers", str(v2))
 
-    assert proxy.down.is_set()
+    assert proxy.down
     assert run.code == 2
     assert run.err.count("the cluster is not answering") >= 3  # retried with backoff
     assert "retrying in" in run.err
