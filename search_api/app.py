@@ -30,11 +30,14 @@ from search_api.limits import RateLimiter, SizeLimits, client_ip, parse_networks
 from search_api.metrics import CONTENT_TYPE, MeteredCluster, MeteredEmbedder, Metrics, route_template
 from search_api.params import SearchParams, check_json_types
 from search_api.service import SearchService
-from search_api.suggest import name_body, question_body, suggest_specialties
+from search_api.suggest import msearch_lines, suggestions
 
 log = logging.getLogger("search_api")
 WEB_DIR = PROJECT_ROOT / "web"
 DocId = Annotated[str, PathParam(min_length=1, max_length=256)]
+# the error answers each kind of operation can give, as the schema documents them
+SEARCH_ERRORS = errors.documented(401, 403, 422, 429, 503)
+DOCUMENT_ERRORS = errors.documented(401, 403, 404, 422, 429, 503)
 MODE_KEY = "caresearch.mode"  # in the request's scope (its `state` may be shared between requests)
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a caller's X-Request-ID is echoed only if it is this
 
@@ -143,7 +146,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         tags=["search"],
         summary="Search providers and guide answers",
         dependencies=[Depends(require("search"))],
-        responses=errors.documented(401, 403, 422, 429, 503),
+        responses=SEARCH_ERRORS,
     )
     async def search_get(request: Request, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
         return await search(request, params)
@@ -153,7 +156,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         tags=["search"],
         summary="Search (parameters in a JSON body)",
         dependencies=[Depends(require("search"))],
-        responses=errors.documented(401, 403, 422, 429, 503),
+        responses=SEARCH_ERRORS,
     )
     async def search_post(request: Request, params: SearchParams) -> dict[str, Any]:
         try:
@@ -174,47 +177,19 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         tags=["search"],
         summary="Typeahead: specialties, provider names, guide questions",
         dependencies=[Depends(require("suggest"))],
-        responses=errors.documented(401, 403, 422, 429, 503),
+        responses=SEARCH_ERRORS,
     )
     async def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> dict[str, Any]:
         started = time.perf_counter()
-        lines = [
-            {"index": settings.providers_alias},
-            name_body(q),
-            {"index": settings.passages_alias},
-            question_body(q),
-        ]
+        lines = msearch_lines(q, settings.providers_alias, settings.passages_alias)
         answer = await cluster.request("POST", "/_msearch", ndjson(lines))
-        names, questions = (r.get("hits", {}).get("hits", []) for r in answer["responses"])
-        return {
-            "query": q,
-            "specialties": [{"text": s} for s in suggest_specialties(q)],
-            "providers": [
-                {
-                    "id": h["_source"]["id"],
-                    "text": h["_source"]["name"],
-                    "city": h["_source"].get("city"),
-                    "state": h["_source"].get("state"),
-                }
-                for h in names
-            ],
-            "questions": [
-                {
-                    "id": h["_source"]["id"],
-                    "text": h["_source"]["title"],
-                    "guide": h["_source"].get("guide"),
-                    "url": h["_source"].get("url"),
-                }
-                for h in questions
-            ],
-            "took_ms": round((time.perf_counter() - started) * 1000, 2),
-        }
+        return {**suggestions(q, answer), "took_ms": round((time.perf_counter() - started) * 1000, 2)}
 
     @app.get(
         "/v1/providers/{doc_id}",
         tags=["documents"],
         dependencies=[Depends(require("documents"))],
-        responses=errors.documented(401, 403, 404, 422, 429, 503),
+        responses=DOCUMENT_ERRORS,
     )
     async def get_provider(doc_id: DocId) -> dict[str, Any]:
         return await _document(service, "providers", doc_id)
@@ -223,7 +198,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         "/v1/passages/{doc_id}",
         tags=["documents"],
         dependencies=[Depends(require("documents"))],
-        responses=errors.documented(401, 403, 404, 422, 429, 503),
+        responses=DOCUMENT_ERRORS,
     )
     async def get_passage(doc_id: DocId) -> dict[str, Any]:
         return await _document(service, "passages", doc_id)

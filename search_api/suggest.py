@@ -83,3 +83,35 @@ def question_body(prefix: str) -> dict[str, Any]:
             }
         },
     }
+
+
+def msearch_lines(prefix: str, providers_alias: str, passages_alias: str) -> list[dict[str, Any]]:
+    """The one `_msearch`: provider names, then guide questions."""
+    return [{"index": providers_alias}, name_body(prefix), {"index": passages_alias}, question_body(prefix)]
+
+
+def suggestions(prefix: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """The v1 suggest answer from the `_msearch` answer to `msearch_lines`."""
+    names, questions = (r.get("hits", {}).get("hits", []) for r in answer["responses"])
+    return {
+        "query": prefix,
+        "specialties": [{"text": s} for s in suggest_specialties(prefix)],
+        "providers": [
+            {
+                "id": h["_source"]["id"],
+                "text": h["_source"]["name"],
+                "city": h["_source"].get("city"),
+                "state": h["_source"].get("state"),
+            }
+            for h in names
+        ],
+        "questions": [
+            {
+                "id": h["_source"]["id"],
+                "text": h["_source"]["title"],
+                "guide": h["_source"].get("guide"),
+                "url": h["_source"].get("url"),
+            }
+            for h in questions
+        ],
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_api.suggest import MAX_PER_KIND, suggest_specialties
+from search_api.suggest import MAX_PER_KIND, suggest_specialties, suggestions
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,14 @@ def test_nothing_or_something_but_never_an_error(typed: str) -> None:
 def test_short_input_is_not_typo_matched() -> None:
     # under four letters only real prefixes count
     assert "Anxiety" not in suggest_specialties("anz")
+
+
+def test_the_answer_lists_specialties_then_the_names_and_questions_the_engine_found() -> None:
+    provider = {"_source": {"id": "p1", "name": "Ana Ruiz", "city": "Austin", "state": "TX", "bio": "..."}}
+    question = {"_source": {"id": "q1", "title": "Why am I anxious?", "guide": "Anxiety", "url": "/g#q1"}}
+    answer = suggestions("anx", {"responses": [{"hits": {"hits": [provider]}}, {"hits": {"hits": [question]}}]})
+    assert answer["query"] == "anx"
+    assert {"text": "Anxiety"} in answer["specialties"]
+    assert answer["providers"] == [{"id": "p1", "text": "Ana Ruiz", "city": "Austin", "state": "TX"}]
+    assert answer["questions"] == [{"id": "q1", "text": "Why am I anxious?", "guide": "Anxiety", "url": "/g#q1"}]
+    assert suggestions("anx", {"responses": [{}, {}]})["providers"] == []  # an index that answered nothing
