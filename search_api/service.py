@@ -23,7 +23,7 @@ from search_api.limits import BoundedSlots
 from search_api.params import Mode, SearchParams, SearchType
 from search_api.query_bodies import (
     LegPlan,
-    leg_source,
+    leg_hit,
     page_body,
     passage_bm25,
     passage_knn,
@@ -205,13 +205,14 @@ class SearchService:
         retrieval.took["search"] = _ms(t)
         for (doc_type, leg, _), response in zip(searches, answer.get("responses", []), strict=True):
             _raise_for(response)
-            for hit in response["hits"]["hits"]:  # doc values in, the `_source` shape ranking reads out
-                hit["_source"] = leg_source(doc_type.value, hit.pop("fields", {}))
-                retrieval.indices.setdefault(doc_type, hit["_index"])
+            # doc values in, the `_source` shape ranking reads out
+            hits = [leg_hit(doc_type.value, hit) for hit in response["hits"]["hits"]]
+            if hits:
+                retrieval.indices.setdefault(doc_type, hits[0]["_index"])
             if leg == "feedback":
-                retrieval.guide_neighbours = response["hits"]["hits"]
+                retrieval.guide_neighbours = hits
                 continue
-            retrieval.legs.setdefault(doc_type, {})[leg] = response["hits"]["hits"]
+            retrieval.legs.setdefault(doc_type, {})[leg] = hits
             if leg == "bm25":
                 retrieval.totals[doc_type] = response["hits"]["total"]["value"]
         if wants_feedback:

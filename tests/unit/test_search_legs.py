@@ -7,6 +7,7 @@ from search_api.query_bodies import (
     PASSAGE_LEG_FIELDS,
     PROVIDER_LEG_FIELDS,
     LegPlan,
+    leg_hit,
     leg_source,
     page_body,
     provider_bm25,
@@ -15,11 +16,12 @@ from search_api.query_bodies import (
 from search_api.shaping import provider_facets
 
 
-def test_a_leg_asks_for_doc_values_and_no_source() -> None:
+def test_a_leg_asks_for_doc_values_and_no_stored_field() -> None:
     body = with_leg_fields("providers", provider_bm25(LegPlan("grief", [], 100, 200)))
-    assert body["_source"] is False
+    assert body["stored_fields"] == "_none_"
+    assert "_source" not in body
     assert "highlight" not in body
-    assert set(body["docvalue_fields"]) == set(PROVIDER_LEG_FIELDS.values())
+    assert set(body["docvalue_fields"]) == {"id", *PROVIDER_LEG_FIELDS.values()}
     assert body["query"] == provider_bm25(LegPlan("grief", [], 100, 200))["query"]
 
 
@@ -71,3 +73,13 @@ def test_the_page_is_fetched_by_id_with_the_queries_highlights() -> None:
     assert body["size"] == 2
     assert body["highlight"]["highlight_query"]["multi_match"]["query"] == "can't sleep"
     assert "embedding" in body["_source"]["excludes"]
+
+
+def test_a_leg_hit_takes_its_id_from_doc_values() -> None:
+    hit = {"_index": "p-v1", "_score": 2.5, "fields": {"id": ["p-42"], "topics": ["grief"]}}
+    assert leg_hit("passages", hit) == {
+        "_id": "p-42",
+        "_index": "p-v1",
+        "_score": 2.5,
+        "_source": {"topics": ["grief"]},
+    }

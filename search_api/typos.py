@@ -1,0 +1,44 @@
+"""Which words of a query may be typos: the ones no dictionary here knows.
+
+Only those words go into the BM25 legs' fuzzy clause. Fuzzy expansion of every word was half
+of the provider BM25 leg's cost at 100,000 providers, and a word spelled right gains nothing
+from it: the main clause already matches it (stemmed, with the lay synonyms).
+
+The dictionary: the whole words of the embedding model's vocabulary (about 21,700 common
+English words, shipped in the installed model package, so nothing is downloaded) and every
+word of the lay-term table and the specialty names ("ptsd", "insomnia" and other words the
+model's vocabulary splits into pieces).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from core.embedder import bundled_model_path
+from core.lay_terms import lay_table, normalize
+
+# Fuzziness AUTO allows no edit below three letters: shorter words gain nothing from it.
+MIN_TYPO_LENGTH = 3
+_WORD = re.compile(r"[a-z]+")
+
+
+def unknown_words(text: str, known: frozenset[str] | None = None) -> list[str]:
+    """The words of `text` (in order, each once) that the dictionary does not know and that
+    are long enough to be matched within an edit. Numbers are never typos."""
+    vocabulary = known_words() if known is None else known
+    words = _WORD.findall(normalize(text))
+    unknown = [w for w in words if len(w) >= MIN_TYPO_LENGTH and w not in vocabulary]
+    return list(dict.fromkeys(unknown))
+
+
+@cache
+def known_words() -> frozenset[str]:
+    return model_vocabulary() | frozenset(w for phrase in lay_table().phrases for w in phrase)
+
+
+def model_vocabulary() -> frozenset[str]:
+    """Whole lowercase words of the model's WordPiece vocabulary (not '##' pieces, not
+    '[unused]' tokens, not punctuation)."""
+    lines = (bundled_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line.isalpha() and line.isascii() and line.islower())
