@@ -76,7 +76,10 @@ def test_the_seed_page_yields_its_six_providers_normalized_and_its_eleven_questi
     assert len(questions) == 11
     assert "Can someone fully recover from self-harm?" in questions
     assert {p["guide"] for p in passages} == {"Self Harm"}
-    assert all(len(p["embedding"]) == 384 for p in passages)
+    # the vector is indexed, not kept in `_source`: every passage has one to search by
+    assert all("embedding" not in p for p in passages)
+    with_vector = {"query": {"exists": {"field": "embedding"}}}
+    assert cluster.request("POST", f"/{settings.passages_alias}/_count", with_vector)["count"] == len(passages)
 
 
 # ---------------------------------------------------------------- rejected records
