@@ -389,7 +389,8 @@ async def faults(config: Config, t0: float, marks: Marks, corpora: dict[str, Cor
     await asyncio.sleep(max(0.0, config.seconds * 0.55 - (time.monotonic() - t0)))
     marks.rebuild_started = time.monotonic() - t0
     log("rebuilding (indexer rebuild: new versioned indices, one alias swap)", t0, "load +")
-    summary = await asyncio.to_thread(indexer, config, "rebuild", *corpus_args(config))
+    # --force: the same corpus again would be kept as unchanged, and the swap under load is the point
+    summary = await asyncio.to_thread(indexer, config, "rebuild", "--force", *corpus_args(config))
     marks.rebuild_done = time.monotonic() - t0
     log(f"rebuild done: {' | '.join(summary.splitlines())}", t0, "load +")
     corpora["after_rebuild"] = await asyncio.to_thread(snapshot, config)

@@ -5,6 +5,9 @@ A query vector from another backend (or model) is close to, not equal to, the do
 (int8 against fp32: cosine about 0.99), so the API still serves but says so: `/readyz`
 carries an `embedding` block listing each mismatch, and the log a warning once per index.
 A rebuild with the API's EMBEDDING_BACKEND clears it.
+
+Next to it each build records the fingerprint of its index definition (DEFINITION_KEY): a
+rebuild keeps the live build only when both, and every document, are what it would write.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 META_KEY = "embedding"
+DEFINITION_KEY = "definition_sha256"
 
 
 def build_meta(embedder_name: str) -> dict[str, str]:

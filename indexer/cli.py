@@ -3,6 +3,10 @@
 Exit codes: 0 all records indexed; 1 some records rejected (each as PATH:LINE: reason on
 stderr); 2 usage error or the cluster unreachable. A rejected or failed run never changes
 what the alias serves unless --allow-invalid is given.
+
+A rebuild keeps a type's live build, untouched, when it already holds exactly the documents the
+sources would produce (every id and content hash), made by the same embedder and index
+definition; --force builds anyway.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from core.embedding_meta import build_meta
 from core.engines import EngineError, EngineUnavailable, SyncEngine
 from core.settings import PROJECT_ROOT, Settings
 from indexer.embedding_cache import EmbeddingCache
-from indexer.pipeline import WriteResult, write
+from indexer.pipeline import WriteResult, to_document, write
 from indexer.sources import Loaded, UsageError, load
 from indexer.store import IndexStore
+from indexer.unchanged import difference, meta_mismatch
+from indexer.validate import Located
 
 OK, REJECTED, FAILED = 0, 1, 2
 DOC_TYPES = ("providers", "passages")
@@ -63,11 +69,18 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument(
             "--allow-invalid", action="store_true", help="index the valid records even if some are rejected"
         )
-    rebuild = sub.add_parser("rebuild", help="fresh versioned indices from exactly these sources, then one alias swap")
+    rebuild_help = (
+        "fresh versioned indices from exactly these sources, then one alias swap; a type whose live "
+        "build already holds exactly these documents (same embedder and index definition) is kept"
+    )
+    rebuild = sub.add_parser("rebuild", help=rebuild_help, description=rebuild_help)
     rebuild.add_argument("--providers", nargs="+", default=[], metavar="PATH")
     rebuild.add_argument("--passages", nargs="+", default=[], metavar="PATH")
     rebuild.add_argument("--pages", nargs="+", default=[], metavar="PATH")
     rebuild.add_argument("--allow-invalid", action="store_true")
+    rebuild.add_argument(
+        "--force", action="store_true", help="build and swap even where the live build already holds these documents"
+    )
     delete = sub.add_parser("delete", help="remove records from the live index by id")
     delete.add_argument("--type", required=True, choices=DOC_TYPES)
     delete.add_argument("ids", nargs="+", metavar="ID")
@@ -186,7 +199,7 @@ def cmd_rebuild(ctx: Context, args: argparse.Namespace) -> int:
     if loaded.rejections and not args.allow_invalid:
         print(f"{len(loaded.rejections)} record(s) rejected: no new build, the aliases are unchanged", file=ctx.err)
         return REJECTED
-    return rebuild(ctx, loaded, include_types=_types_named(args))
+    return rebuild(ctx, loaded, include_types=_types_named(args), force=args.force)
 
 
 def _types_named(args: argparse.Namespace) -> set[str]:
@@ -198,16 +211,23 @@ def _types_named(args: argparse.Namespace) -> set[str]:
     return types
 
 
-def rebuild(ctx: Context, loaded: Loaded, include_types: set[str]) -> int:
+def rebuild(ctx: Context, loaded: Loaded, include_types: set[str], force: bool = False) -> int:
     store = ctx.store()
     built: dict[str, str] = {}
+    kept: dict[str, str] = {}
     results: list[WriteResult] = []
+    embedder = ctx.embedder_factory().name
     cache_db = EmbeddingCache(ctx.cache_path)
     try:
         for doc_type, items in (("providers", loaded.providers), ("passages", loaded.passages)):
             if doc_type not in include_types:
                 continue
-            index = store.create_build(doc_type, bulk_load=True, meta=build_meta(ctx.embedder_factory().name))
+            live = None if force else unchanged_live_build(ctx, store, doc_type, items, embedder)
+            if live:
+                kept[doc_type] = live
+                print(f"{doc_type}: unchanged ({len(items)} documents match the live build {live}), kept", file=ctx.out)
+                continue
+            index = store.create_build(doc_type, bulk_load=True, meta=build_meta(embedder))
             built[doc_type] = index
             result = write(store, index, doc_type, list(items.values()), ctx.embedder_factory, cache_db)
             results.append(result)
@@ -234,10 +254,34 @@ def rebuild(ctx: Context, loaded: Loaded, include_types: set[str]) -> int:
         removed = store.prune(doc_type)
         if removed:
             print(f"{doc_type}: removed old builds {', '.join(removed)}", file=ctx.out)
-    summary(ctx, results, len(loaded.rejections))
+    if results or not kept or loaded.rejections:
+        summary(ctx, results, len(loaded.rejections))
     for doc_type, index in built.items():
         print(f"{ctx.settings.alias_for(doc_type)} now serves {index}", file=ctx.out)
+    for doc_type, index in kept.items():
+        print(f"{ctx.settings.alias_for(doc_type)} still serves {index}", file=ctx.out)
     return REJECTED if loaded.rejections else OK
+
+
+def unchanged_live_build(
+    ctx: Context, store: IndexStore, doc_type: str, items: dict[str, Located], embedder: str
+) -> str | None:
+    """The live build when it already holds exactly these documents, made by this embedder and
+    index definition: rebuilding it would rewrite every vector and graph for nothing. Otherwise
+    None, and a line saying why the type is built."""
+    live = store.live_build(doc_type)
+    if live is None:
+        return None
+    index, meta = live
+    why = meta_mismatch(meta, embedder, store.definition(doc_type))
+    if why is None:
+        expected = {doc_id: to_document(item)["content_hash"] for doc_id, item in items.items()}
+        found = difference(expected, store.live_fingerprints(index))
+        if found.none:
+            return index
+        why = f"differs from these records ({found})"
+    print(f"{doc_type}: the live build {index} {why}: building", file=ctx.out)
+    return None
 
 
 def verify(store: IndexStore, index: str, result: WriteResult, expected: int) -> str | None:

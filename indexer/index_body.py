@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from typing import Any
 
@@ -32,6 +33,13 @@ def index_body(doc_type: str, dialect: Dialect, *, bulk_load: bool = False) -> d
     if bulk_load:
         index_settings["refresh_interval"] = "-1"
     return body
+
+
+def body_fingerprint(body: dict[str, Any]) -> str:
+    """sha256 of an index body's canonical JSON: two builds recording the same one were
+    created with the same mapping and analysis."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def query_filler_words() -> list[str]:

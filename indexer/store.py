@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from core.embedding_meta import DEFINITION_KEY
 from core.engines import EngineError, EngineUnavailable, SyncEngine, ndjson
 from core.settings import Settings
-from indexer.index_body import index_body
+from indexer.index_body import body_fingerprint, index_body
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -25,6 +26,8 @@ SERVING_REFRESH = "1s"
 # one segment: one HNSW graph to search instead of one per segment (measured: bench/scale.py)
 MERGED_SEGMENTS = 1
 MERGE_POLL_S = 0.5
+# pages of the live build's (id, content_hash) pairs: a deep page is fine with search_after
+FINGERPRINT_PAGE = 10_000
 
 
 def with_retry(
@@ -109,6 +112,41 @@ class IndexStore:
         names = sorted(found)
         return names[-1] if names else None
 
+    def live_build(self, doc_type: str) -> tuple[str, dict[str, Any]] | None:
+        """(the live index, its mapping's `_meta`), or None when the alias does not exist."""
+        try:
+            found = self._call("GET", f"/{self.settings.alias_for(doc_type)}/_mapping")
+        except EngineError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if not found:
+            return None
+        index = sorted(found)[-1]
+        return index, dict(found[index].get("mappings", {}).get("_meta") or {})
+
+    def live_fingerprints(self, index: str) -> dict[str, str | None]:
+        """id -> content_hash of every document in `index` (None where a document has none).
+        Doc values only: `_source` holds the vectors, and reading it makes a page ~5x dearer."""
+        body: dict[str, Any] = {
+            "size": FINGERPRINT_PAGE,
+            "query": {"match_all": {}},
+            "sort": [{"id": "asc"}],
+            "_source": False,
+            "stored_fields": "_none_",
+            "docvalue_fields": ["id", "content_hash"],
+            "track_total_hits": False,
+        }
+        pairs: dict[str, str | None] = {}
+        while True:
+            hits = self._call("POST", f"/{index}/_search", body)["hits"]["hits"]
+            for hit in hits:
+                fields = hit.get("fields", {})
+                pairs[fields["id"][0]] = (fields.get("content_hash") or [None])[0]
+            if len(hits) < FINGERPRINT_PAGE:
+                return pairs
+            body["search_after"] = hits[-1]["sort"]
+
     def builds(self, doc_type: str) -> list[str]:
         alias = self.settings.alias_for(doc_type)
         rows = self._call("GET", f"/_cat/indices/{alias}-v*", params={"format": "json", "h": "index"})
@@ -126,16 +164,22 @@ class IndexStore:
 
     # ---- builds
     def create_build(self, doc_type: str, *, bulk_load: bool, meta: dict[str, Any] | None = None) -> str:
-        """`meta` goes into the mapping's `_meta` (e.g. the embedder the vectors come from)."""
+        """`meta` goes into the mapping's `_meta` (e.g. the embedder the vectors come from), with
+        the fingerprint of the index definition (mapping and analysis, without bulk-load settings)."""
         name = build_name(self.settings.alias_for(doc_type))
         body = index_body(doc_type, self.engine.dialect, bulk_load=bulk_load)
-        if meta:
-            body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), **meta}
+        definition = self.definition(doc_type)
+        body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), **(meta or {}), DEFINITION_KEY: definition}
         if bulk_load:  # unfinished until mark_built: a failed run's leftover is never rolled back to
             body, self._serving[name] = bulk_load_body(body)
             body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), "building": True}
         self._call("PUT", f"/{name}", body)
         return name
+
+    def definition(self, doc_type: str) -> str:
+        """The fingerprint of the index this code creates for `doc_type` (mapping and analysis,
+        without the bulk-load settings), as a build's `_meta` records it."""
+        return body_fingerprint(index_body(doc_type, self.engine.dialect))
 
     def mark_built(self, index: str) -> None:
         """The build is complete and verified: it may be served and rolled back to."""

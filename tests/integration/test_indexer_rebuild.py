@@ -193,8 +193,9 @@ def test_the_cluster_going_away_mid_rebuild_is_retried_then_exits_2_with_the_ali
     before = alias_target(cluster, alias)
     v2 = write_jsonl(tmp_path / "v2.jsonl", [provider("a"), provider("b")])
 
-    # GET / (which engine) and PUT of the new build get through; the first bulk does not
-    proxy = flaky(2)
+    # GET / (which engine), the live build's _mapping, its (id, hash) page (it differs) and
+    # the PUT of the new build get through; the first bulk does not
+    proxy = flaky(4)
     run = indexer("rebuild", "--providers", str(v2))
 
     assert proxy.down
@@ -204,6 +205,24 @@ def test_the_cluster_going_away_mid_rebuild_is_retried_then_exits_2_with_the_ali
     assert "nothing the aliases serve was changed" in run.err
     assert alias_target(cluster, alias) == before
     assert ids(cluster, alias) == {"a"}
+
+
+def test_the_cluster_going_away_while_the_live_build_is_compared_exits_2_with_no_new_build(
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path, flaky: Callable[[int], FlakyProxy]
+) -> None:
+    alias = settings.providers_alias
+    path = str(write_jsonl(tmp_path / "v1.jsonl", [provider("a")]))
+    assert indexer("rebuild", "--providers", path).code == 0
+    before = (alias_target(cluster, alias), builds(cluster, alias))
+
+    proxy = flaky(2)  # GET / (which engine) and the live build's _mapping; not its (id, hash) page
+    run = indexer("rebuild", "--providers", path)
+
+    assert proxy.down
+    assert run.code == 2
+    assert run.err.count("the cluster is not answering") >= 3
+    assert "nothing the aliases serve was changed" in run.err
+    assert (alias_target(cluster, alias), builds(cluster, alias)) == before
 
 
 def test_an_unreachable_cluster_exits_2_with_a_clear_message(
@@ -227,7 +246,7 @@ def test_a_build_left_unfinished_by_a_failed_run_is_never_rolled_back_to_and_is_
     alias = settings.providers_alias
     assert indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "v1.jsonl", [provider("a")]))).code == 0
     [good] = alias_target(cluster, alias)
-    flaky(2)
+    flaky(4)  # GET /, the live build's _mapping and (id, hash) page, the PUT; not the bulk
     assert indexer("rebuild", "--providers", str(write_jsonl(tmp_path / "v2.jsonl", [provider("b")]))).code == 2
     [unfinished] = [b for b in builds(cluster, alias) if b != good]  # the cluster went away before its removal
 
