@@ -271,8 +271,8 @@ PURE_SYNTAX = [
     "\\",
     ")))(((",
 ]
-# operators among words: only the words count
-MIXED = ["name:* OR *:*", "bio:/.*/", "~1 ^100 +-!", "specialties:Anxiety AND state:TX"]
+# operators among words: only the words count (each of these has a word some providers have)
+MIXED = ["name:* OR *:*", "grief bio:/.*/", "anxiety ~1 ^100 +-!", "specialties:Anxiety AND state:TX"]
 
 
 @pytest.mark.parametrize("q", PURE_SYNTAX + MIXED)
