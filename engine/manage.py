@@ -6,7 +6,8 @@
     python3 engine/manage.py status             say what runs where
 
 Environment: ES_PORT (default 9200), ES_HEAP (default 1g), ES_URL (if set and not the
-embedded URL, nothing is started: that cluster is checked instead), JAVA_HOME,
+embedded URL, nothing is started: that cluster is checked instead), JAVA_HOME (else the
+best installed JDK: 21-25 for Lucene's Vector API, else 17+), ENGINE_JAVA_OPTS (extra JVM options),
 ENGINE_DATA (default .data: where the data, pid file and lock live; relative to the project).
 Every failure is one line on stderr that says what to do, and a non-zero exit.
 """
@@ -127,22 +128,71 @@ def start_lock() -> Iterator[None]:
 # ------------------------------------------------------------------ prerequisites
 
 
-def java_binary() -> str:
+# Lucene 9.12 runs its vector maths (HNSW search and graph building, postings decoding) on the
+# JDK's Vector API from Java 21, when the incubator module is added; Java 17 gets plain loops.
+# Measured at 5,000 providers: a build wrote 1,114-1,142 docs/s on Java 25 with it against
+# 512-655 on Java 17, and the kNN leg at 100,000 took 7.3 ms (wall p50) against 10.8.
+VECTOR_API_FROM = 21
+# Lucene 9.12 knows the Vector API up to Java 23; it is told it may use it up to this version,
+# the newest it has been run with here (the incubator API may change after it).
+VECTOR_API_TESTED_UP_TO = 25
+JVM_DIRS = (Path("/usr/lib/jvm"), Path("/Library/Java/JavaVirtualMachines"))
+
+
+def java_version(java: str) -> int | None:
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'version "(\d+)', out)
+    return int(match.group(1)) if match else None
+
+
+def choose_java(found: dict[str, int]) -> str | None:
+    """Of the Javas found (path -> major version), the one to run the engine: 17 or newer,
+    preferring those whose Vector API Lucene is told to use, then the newest."""
+    usable = {path: v for path, v in found.items() if v >= 17}
+    if not usable:
+        return None
+    return max(usable, key=lambda path: (VECTOR_API_FROM <= usable[path] <= VECTOR_API_TESTED_UP_TO, usable[path]))
+
+
+def vector_api_options(version: int) -> list[str]:
+    if not VECTOR_API_FROM <= version <= VECTOR_API_TESTED_UP_TO:
+        return []
+    return [
+        "--add-modules=jdk.incubator.vector",
+        "--enable-native-access=ALL-UNNAMED",  # Lucene's madvise through the foreign linker
+        f"-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion={version}",
+    ]
+
+
+def installed_javas() -> list[str]:
+    """`java` on the PATH and every JDK in the usual directories (Debian's /usr/lib/jvm)."""
+    paths = [shutil.which("java") or ""]
+    for directory in JVM_DIRS:
+        for pattern in ("*/bin/java", "*/Contents/Home/bin/java"):
+            paths += [str(p) for p in sorted(directory.glob(pattern))]
+    return [p for p in dict.fromkeys(paths) if p and Path(p).exists()]
+
+
+def java_binary() -> tuple[str, int]:
+    """JAVA_HOME's Java when set; otherwise the best of those installed (choose_java)."""
     home = os.environ.get("JAVA_HOME")
-    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
-    if not java or not Path(java).exists():
+    if home:
+        java = str(Path(home) / "bin" / "java")
+        version = java_version(java) if Path(java).exists() else None
+        if version is None or version < 17:
+            raise EngineFailure(f"JAVA_HOME={home} does not hold Java 17 or newer: set JAVA_HOME to a JDK 17+")
+        return java, version
+    found = {path: v for path in installed_javas() if (v := java_version(path)) is not None}
+    chosen = choose_java(found)
+    if chosen is None:
         raise EngineFailure(
             "Java 17+ is not installed: install OpenJDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
             " or set JAVA_HOME"
         )
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    match = re.search(r'version "(\d+)', out)
-    if not match or int(match.group(1)) < 17:
-        raise EngineFailure(
-            f"{java} is not Java 17 or newer ({out.splitlines()[0] if out else 'no version'}):"
-            " set JAVA_HOME to a JDK 17+"
-        )
-    return java
+    return chosen, found[chosen]
 
 
 def build_if_needed() -> None:
@@ -205,10 +255,10 @@ def up(mark: Path | None) -> int:
                 f"port {port()} is already in use by another program: stop it, or run with ES_PORT=<free port>"
                 f" (or ES_URL={embedded_url()} to use what runs there)"
             )
-        java = java_binary()
+        java, version = java_binary()
         build_if_needed()
         check_data_version()
-        process = spawn(java)
+        process = spawn(java, version)
         pid = process.pid
         started = time.monotonic()
         wait_until_green(pid, lambda: process.poll() is None)
@@ -216,13 +266,15 @@ def up(mark: Path | None) -> int:
         if mark:
             mark.parent.mkdir(parents=True, exist_ok=True)
             mark.write_text(str(pid))
+        vectors = "with" if vector_api_options(version) else "without"
         print(
-            f"the embedded engine is up at {embedded_url()} (pid {pid}, green after {time.monotonic() - started:.1f} s)"
+            f"the embedded engine is up at {embedded_url()} (pid {pid}, green after {time.monotonic() - started:.1f} s;"
+            f" Java {version} {vectors} the Vector API)"
         )
         return 0
 
 
-def spawn(java: str) -> subprocess.Popen[bytes]:
+def spawn(java: str, version: int) -> subprocess.Popen[bytes]:
     BASE.mkdir(parents=True, exist_ok=True)
     heap = os.environ.get("ES_HEAP", "1g")
     classpath = os.pathsep.join(
@@ -241,6 +293,8 @@ def spawn(java: str) -> subprocess.Popen[bytes]:
         "-Dopensearch.set.netty.runtime.available.processors=false",
         "-Dio.netty.allocator.numDirectArenas=0",
         f"-Djava.io.tmpdir={BASE / 'tmp'}",
+        *vector_api_options(version),
+        *os.environ.get("ENGINE_JAVA_OPTS", "").split(),  # extra JVM options, last so they win
         "-cp",
         classpath,
         MAIN_CLASS,
