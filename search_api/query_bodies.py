@@ -106,7 +106,9 @@ def typo_tolerant(text: str, fields: list[str]) -> list[dict[str, Any]]:
     (search_api/typos.py) within an edit or two. Fuzzy expansion of words spelled right cost
     half of the provider BM25 leg at 100,000 providers and found nothing the exact clause
     does not."""
-    clause = {"query": text, "fields": fields, "analyzer": "english_index", "boost": TYPO_BOOST}
+    # english_plain: the index's words without the lay synonyms and without the filler words
+    # ("i", "my", "how"...) that match nearly every bio (4 of the provider leg's 10 ms)
+    clause = {"query": text, "fields": fields, "analyzer": "english_plain", "boost": TYPO_BOOST}
     clauses: list[dict[str, Any]] = [{"multi_match": clause}]
     words = unknown_words(text)
     if words:
