@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
+import orjson
 
 from core.settings import Settings
 
@@ -178,7 +179,19 @@ _NDJSON = {"content-type": "application/x-ndjson", "accept": "application/json"}
 
 
 def ndjson(lines: Iterable[Mapping[str, Any]]) -> str:
-    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
+    return "".join(dumps(line) + "\n" for line in lines)
+
+
+def dumps(data: Any) -> str:
+    """Compact JSON (UTF-8 as is): orjson, or the standard library for what orjson refuses."""
+    try:
+        return orjson.dumps(data).decode()
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Any:
+    return orjson.loads(text)
 
 
 def _status_of(exc: Exception) -> int | None:
@@ -291,6 +304,28 @@ class AsyncEngine:
         await self._client.close()
 
 
+def _orjson_serializer(opensearchpy: Any) -> Any:
+    """opensearch-py's JSON serializer with orjson underneath: decoding four legs of a hundred
+    hits each with the standard library took about 4 ms of every hybrid search."""
+
+    class OrjsonSerializer(opensearchpy.JSONSerializer):
+        def loads(self, s: str) -> Any:
+            try:
+                return loads(s)
+            except orjson.JSONDecodeError as exc:
+                raise opensearchpy.SerializationError(s, exc) from exc
+
+        def dumps(self, data: Any) -> Any:
+            if isinstance(data, str):
+                return data
+            try:
+                return orjson.dumps(data).decode()
+            except TypeError:
+                return super().dumps(data)  # dates, decimals... as opensearch-py does them
+
+    return OrjsonSerializer()
+
+
 def _query_string(params: Mapping[str, Any] | None) -> str:
     if not params:
         return ""
@@ -306,7 +341,14 @@ def _make_client(settings: Settings, dialect: Dialect, *, asynchronous: bool) ->
         cls = opensearchpy.AsyncOpenSearch if asynchronous else opensearchpy.OpenSearch
         # no retries inside the client: callers decide (the API answers 503 at once,
         # the indexer retries with backoff)
-        return cls(hosts=[settings.es_url], http_auth=auth, timeout=timeout, max_retries=0, retry_on_timeout=False)
+        return cls(
+            hosts=[settings.es_url],
+            http_auth=auth,
+            timeout=timeout,
+            max_retries=0,
+            retry_on_timeout=False,
+            serializer=_orjson_serializer(opensearchpy),
+        )
     import elasticsearch
 
     es_cls = elasticsearch.AsyncElasticsearch if asynchronous else elasticsearch.Elasticsearch
