@@ -23,6 +23,7 @@ from search_api.limits import BoundedSlots
 from search_api.params import Mode, SearchParams, SearchType
 from search_api.query_bodies import (
     LegPlan,
+    facets_body,
     leg_hit,
     page_body,
     passage_bm25,
@@ -60,6 +61,7 @@ class Retrieval:
     took: dict[str, float] = field(default_factory=dict)
     indices: dict[SearchType, str] = field(default_factory=dict)  # the concrete index each type came from
     page: dict[SearchType, dict[str, dict[str, Any]]] = field(default_factory=dict)  # the page's documents in full
+    facet_counts: dict[str, Any] = field(default_factory=dict)  # the engine's counts over the fused providers
 
     def sources(self, doc_type: SearchType) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -224,26 +226,32 @@ class SearchService:
         return retrieval
 
     async def fetch_page(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> None:
-        """The page's documents in full and highlighted, in one request for the ids shown, from
-        the index the legs answered from (an alias swap in between cannot change them)."""
+        """The page's documents in full and highlighted, in one request for the ids shown, with
+        the provider facets counted over the fused list, from the index the legs answered from
+        (an alias swap in between cannot change them)."""
         params = retrieval.params
-        wanted = [
-            (doc_type, [e.doc_id for e in fused[params.from_ : params.from_ + params.size]])
-            for doc_type, fused in ranked.items()
-        ]
-        wanted = [(doc_type, ids) for doc_type, ids in wanted if ids]
-        if not wanted:
+        searches: list[tuple[SearchType, str, dict[str, Any]]] = []
+        for doc_type, fused in ranked.items():
+            ids = [e.doc_id for e in fused[params.from_ : params.from_ + params.size]]
+            if ids:
+                searches.append((doc_type, "page", page_body(doc_type.value, ids, params.q)))
+            if doc_type is SearchType.PROVIDERS and fused:
+                searches.append((doc_type, "facets", facets_body([e.doc_id for e in fused])))
+        if not searches:
             return
         lines: list[dict[str, Any]] = []
-        for doc_type, ids in wanted:
+        for doc_type, _, body in searches:
             index = retrieval.indices.get(doc_type) or self.settings.alias_for(doc_type.value)
-            lines += [{"index": index}, page_body(doc_type.value, ids, params.q)]
+            lines += [{"index": index}, body]
         t = time.perf_counter()
         answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
         retrieval.took["search"] = retrieval.took.get("search", 0.0) + _ms(t)
-        for (doc_type, _), response in zip(wanted, answer.get("responses", []), strict=True):
+        for (doc_type, what, _), response in zip(searches, answer.get("responses", []), strict=True):
             _raise_for(response)
-            retrieval.page[doc_type] = {hit["_id"]: hit for hit in response["hits"]["hits"]}
+            if what == "facets":
+                retrieval.facet_counts = response.get("aggregations", {})
+            else:
+                retrieval.page[doc_type] = {hit["_id"]: hit for hit in response["hits"]["hits"]}
 
     # ------------------------------------------------------------ pure: rank and shape
 
@@ -284,7 +292,6 @@ class SearchService:
         params = retrieval.params
         results: dict[str, Any] = {}
         for doc_type, fused in ranked.items():
-            sources = retrieval.sources(doc_type)
             highlights = retrieval.highlights(doc_type)
             full = {doc_id: hit["_source"] for doc_id, hit in retrieval.page.get(doc_type, {}).items()}
             # a document deleted since the legs ran has nothing to show: it is left out
@@ -298,7 +305,7 @@ class SearchService:
                 out["hits"] = [
                     provider_hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain) for e in page
                 ]
-                out["facets"] = provider_facets([sources[e.doc_id] for e in fused])
+                out["facets"] = provider_facets(retrieval.facet_counts)
             else:
                 out["hits"] = [
                     passage_hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain) for e in page

@@ -4,21 +4,12 @@ snippets, facets, explain. Pure functions."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from search_api.fusion import Fused
+from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS
 
-FACET_FIELDS = {
-    "specialties": "specialties",
-    "credentials": "credentials",
-    "languages": "languages",
-    "insurance": "insurance",
-    "ages_served": "ages_served",
-    "therapy_types": "therapy_types",
-    "state": "state",
-}
 SNIPPET_CHARS = 220
 
 
@@ -102,19 +93,13 @@ def passage_hit(
     return hit
 
 
-def provider_facets(sources: list[Mapping[str, Any]], top: int = 15) -> dict[str, Any]:
-    """Counts over the ranked results (the fused window a user can page through)."""
-    facets: dict[str, Any] = {}
-    for name, field_name in FACET_FIELDS.items():
-        counter: Counter[str] = Counter()
-        for source in sources:
-            value = source.get(field_name)
-            if isinstance(value, list):
-                counter.update(set(value))
-            elif value:
-                counter[value] += 1
-        facets[name] = [{"value": v, "count": c} for v, c in sorted(counter.items(), key=lambda x: (-x[1], x[0]))[:top]]
-    facets["remote_only"] = sum(1 for s in sources if s.get("remote_only"))
-    facets["telehealth"] = sum(1 for s in sources if s.get("telehealth"))
-    facets["accepting_new_clients"] = sum(1 for s in sources if s.get("accepting_new_clients"))
+def provider_facets(aggregations: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The facets of the response from the engine's counts over the fused list
+    (query_bodies.facets_body); no list, no counts."""
+    found = aggregations or {}
+    facets: dict[str, Any] = {
+        name: [{"value": b["key"], "count": b["doc_count"]} for b in found.get(name, {}).get("buckets", [])]
+        for name in FACET_FIELDS
+    }
+    facets.update({flag: int(found.get(flag, {}).get("doc_count", 0)) for flag in FACET_FLAGS})
     return facets

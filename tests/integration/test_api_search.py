@@ -372,3 +372,28 @@ async def test_an_ordinary_query_has_no_crisis_block(client: httpx.AsyncClient) 
     for q in ("anxiety therapist in Texas", "self harm therapist", "grief after my dad died"):
         body = await ok(client, q=q)
         assert body["crisis"] is None, q
+
+
+async def test_facets_count_every_fused_provider_once_per_value(client: httpx.AsyncClient) -> None:
+    """Facets count over the whole fused list a caller can page through (not only the page):
+    checked against each provider's stored document."""
+    # one window for every page, so that every page comes from the same fused list
+    query = {"q": "grief after losing my mother", "type": "providers", "size": 50, "window": 200}
+    first = await ok(client, **query)
+    total = first["providers"]["total"]
+    assert 50 < total <= 200
+    ids: list[str] = []
+    for offset in range(0, total, 50):
+        ids += [hit["id"] for hit in (await ok(client, **query, **page(offset)))["providers"]["hits"]]
+    assert len(ids) == total == len(set(ids))
+    documents = [(await client.get(f"/v1/providers/{doc_id}")).json() for doc_id in ids]
+    facets = first["providers"]["facets"]
+    for name in ("specialties", "credentials", "languages", "insurance", "ages_served", "therapy_types"):
+        counts: dict[str, int] = {}
+        for document in documents:
+            for value in set(document.get(name) or []):
+                counts[value] = counts.get(value, 0) + 1
+        expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        assert [(f["value"], f["count"]) for f in facets[name]] == expected, name
+    for flag in ("remote_only", "telehealth", "accepting_new_clients"):
+        assert facets[flag] == sum(1 for document in documents if document.get(flag)), flag

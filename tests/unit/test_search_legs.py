@@ -4,9 +4,12 @@ only, read back in the shape ranking expects; the page's documents in full, high
 from __future__ import annotations
 
 from search_api.query_bodies import (
+    FACET_FIELDS,
+    FACET_FLAGS,
     PASSAGE_LEG_FIELDS,
     PROVIDER_LEG_FIELDS,
     LegPlan,
+    facets_body,
     leg_hit,
     leg_source,
     page_body,
@@ -31,35 +34,37 @@ def test_doc_values_read_back_with_the_primary_specialties_first() -> None:
         "primary_specialties.keyword": ["Grief", "Trauma and PTSD"],
         "specialties.keyword": ["Anxiety", "Depression", "Grief", "Trauma and PTSD"],
         "ages_served": ["Adults"],
-        "state.raw": ["Texas"],
-        "telehealth": [True],
         "bio_quality": ["ok"],
     }
     source = leg_source("providers", fields)
     assert source["specialties"][:2] == ["Grief", "Trauma and PTSD"]
     assert set(source["specialties"][2:]) == {"Anxiety", "Depression"}
-    assert source["state"] == "Texas"
-    assert source["telehealth"] is True
-    assert source["remote_only"] is None  # absent: no value, as a missing _source field
-    assert source["insurance"] == []
+    assert source["bio_quality"] == "ok"
+    assert source["therapy_types"] == []  # absent: no value, as a missing _source field
 
 
-def test_facets_over_doc_values_count_as_over_sources() -> None:
-    full = {
-        "specialties": ["Grief", "Anxiety"],
-        "primary_specialties": ["Grief"],
-        "state": "Texas",
-        "telehealth": True,
-        "insurance": ["Aetna"],
+def test_facets_are_counted_by_the_engine_over_the_fused_ids() -> None:
+    body = facets_body(["p-1", "p-2"])
+    assert body["size"] == 0 and body["query"] == {"ids": {"values": ["p-1", "p-2"]}}
+    for name, field_name in FACET_FIELDS.items():
+        terms = body["aggs"][name]["terms"]
+        assert terms["field"] == field_name
+        assert terms["order"] == [{"_count": "desc"}, {"_key": "asc"}]  # ties by value
+    for flag in FACET_FLAGS:
+        assert body["aggs"][flag] == {"filter": {"term": {flag: True}}}
+
+
+def test_facets_read_from_the_engine_counts() -> None:
+    answer = {
+        "specialties": {"buckets": [{"key": "Grief", "doc_count": 3}, {"key": "Anxiety", "doc_count": 1}]},
+        "state": {"buckets": [{"key": "Texas", "doc_count": 2}]},
+        "telehealth": {"doc_count": 2},
     }
-    fields = {
-        "primary_specialties.keyword": ["Grief"],
-        "specialties.keyword": ["Anxiety", "Grief"],
-        "state.raw": ["Texas"],
-        "telehealth": [True],
-        "insurance": ["Aetna"],
-    }
-    assert provider_facets([leg_source("providers", fields)]) == provider_facets([full])
+    facets = provider_facets(answer)
+    assert facets["specialties"] == [{"value": "Grief", "count": 3}, {"value": "Anxiety", "count": 1}]
+    assert facets["state"] == [{"value": "Texas", "count": 2}]
+    assert facets["insurance"] == [] and facets["remote_only"] == 0 and facets["telehealth"] == 2
+    assert provider_facets(None) == provider_facets({})  # nothing fused: every facet empty
 
 
 def test_a_passage_leg_reads_only_its_topics() -> None:
