@@ -58,3 +58,15 @@ def builds(cluster: SyncEngine, alias: str) -> list[str]:
 
 def count(cluster: SyncEngine, alias: str) -> int:
     return int(cluster.request("GET", f"/{alias}/_count")["count"])
+
+
+def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
+    """A small valid provider record (grief, LCSW) with `fields` on top."""
+    return {
+        "id": doc_id,
+        "name": f"Provider {doc_id}",
+        "credentials": ["LCSW"],
+        "specialties": ["Grief"],
+        "bio": f"I help people through loss ({doc_id}).",
+        **fields,
+    }

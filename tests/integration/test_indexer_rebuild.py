@@ -22,18 +22,7 @@ from core.settings import Settings
 from indexer import store as indexer_store
 from indexer.demo.providers import generate_providers
 from tests.integration.api_fixtures import TcpProxy
-from tests.integration.indexer_support import Indexer, Run, alias_target, builds, count, write_jsonl
-
-
-def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": doc_id,
-        "name": f"Provider {doc_id}",
-        "credentials": ["LCSW"],
-        "specialties": ["Grief"],
-        "bio": f"I help people through loss ({doc_id}).",
-        **fields,
-    }
+from tests.integration.indexer_support import Indexer, Run, alias_target, builds, count, provider, write_jsonl
 
 
 def ids(cluster: SyncEngine, alias: str) -> set[str]:

@@ -18,18 +18,7 @@ from indexer import store as indexer_store
 from indexer.normalize import provider_document
 from indexer.records import ProviderRecord
 from indexer.store import IndexStore
-from tests.integration.indexer_support import Indexer, alias_target, builds, write_jsonl
-
-
-def provider(doc_id: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "id": doc_id,
-        "name": f"Provider {doc_id}",
-        "credentials": ["LCSW"],
-        "specialties": ["Grief"],
-        "bio": f"I help people through loss ({doc_id}).",
-        **fields,
-    }
+from tests.integration.indexer_support import Indexer, alias_target, builds, provider, write_jsonl
 
 
 def passage(doc_id: str, text: str) -> dict[str, Any]:
