@@ -34,6 +34,9 @@ def main() -> int:
         # the client address comes from TRUSTED_PROXIES alone (search_api/limits.py): uvicorn
         # would otherwise take X-Forwarded-For from any loopback caller
         proxy_headers=False,
+        # h11 refuses a request head past 16 KB before buffering it (tests/integration/
+        # test_api_security.py); httptools, if installed, would hand a 1 MB header to the app
+        http="h11",
     )
     return 0
 
