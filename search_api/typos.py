@@ -17,10 +17,13 @@ from functools import cache
 
 from core.embedder import bundled_model_path
 from core.lay_terms import lay_table, normalize
+from core.settings import MAPPINGS_DIR
 
 # Fuzziness AUTO allows no edit below three letters: shorter words gain nothing from it.
 MIN_TYPO_LENGTH = 3
 _WORD = re.compile(r"[a-z]+")
+# words as the engine's standard tokenizer keeps them ("can't", "someone's" whole)
+_TOKEN = re.compile(r"[\w]+(?:['’][\w]+)*")
 
 
 def unknown_words(text: str, known: frozenset[str] | None = None) -> list[str]:
@@ -42,3 +45,23 @@ def model_vocabulary() -> frozenset[str]:
     '[unused]' tokens, not punctuation)."""
     lines = (bundled_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line.isalpha() and line.isascii() and line.islower())
+
+
+def without_filler(text: str) -> str:
+    """The query without the words of mappings/query_filler.txt ("i", "my", "how", "therapist"...),
+    as the search analyzer drops them; a possessive counts as its word ("someone's"). For the
+    providers' weak exact clause: there the filler words matched nearly every bio. Done here
+    rather than by an analyzer so that indices built before it answer the same query."""
+    filler = filler_words()
+    kept = []
+    for token in _TOKEN.findall(text):
+        word = token.lower().replace("’", "'")
+        if word.removesuffix("'s") not in filler and word not in filler:
+            kept.append(token)
+    return " ".join(kept)
+
+
+@cache
+def filler_words() -> frozenset[str]:
+    lines = (MAPPINGS_DIR / "query_filler.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search_api.query_bodies import LegPlan, passage_bm25, provider_bm25
-from search_api.typos import model_vocabulary, unknown_words
+from search_api.typos import model_vocabulary, unknown_words, without_filler
 
 
 def fuzzy_clauses(body: dict) -> list[dict]:
@@ -44,3 +44,22 @@ def test_the_fuzzy_clause_holds_only_the_unknown_words() -> None:
     for body in (provider_bm25(plan), passage_bm25(plan)):
         (clause,) = fuzzy_clauses(body)
         assert clause["multi_match"]["query"] == "anxeity"
+
+
+def test_filler_words_leave_the_exact_weak_clause_of_providers() -> None:
+    assert without_filler("someone to help my teen stop cutting") == "to teen stop cutting"
+    assert without_filler("How do I find a therapist near me?") == "a"
+    assert without_filler("someone's 15 year old’s depression") == "15 year old’s depression"
+    plan = LegPlan("my teen is cutting", [], 100, 200)
+    exact = [c for c in provider_bm25(plan)["query"]["bool"]["should"] if c.get("multi_match", {}).get("boost") == 0.3]
+    assert [c["multi_match"]["query"] for c in exact] == ["teen is cutting"]
+    # the guide passages keep them ("my teen" questions)
+    exact = [c for c in passage_bm25(plan)["query"]["bool"]["should"] if c.get("multi_match", {}).get("boost") == 0.3]
+    assert [c["multi_match"]["query"] for c in exact] == ["my teen is cutting"]
+
+
+def test_a_query_of_filler_words_only_has_no_exact_weak_clause() -> None:
+    plan = LegPlan("how can i find someone", [], 100, 200)
+    assert not [
+        c for c in provider_bm25(plan)["query"]["bool"]["should"] if c.get("multi_match", {}).get("boost") == 0.3
+    ]
