@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, engine_filters, read_query_set
+from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, read_query_set
 from bench.stats import summarize
 from core.settings import PROJECT_ROOT, Settings
 
@@ -308,7 +308,8 @@ def floor_stage(settings: Settings, queries: list[BenchQuery], report: dict[str,
     from core.embedder import LazyEmbedder
     from core.engines import SyncEngine
     from search_api.interpret import interpret
-    from search_api.query_bodies import LegPlan, provider_bm25, provider_knn, with_leg_fields
+    from search_api.query_bodies import provider_bm25, provider_knn, provider_plan, with_leg_fields
+    from search_api.service import merged_filters
     from search_api.tuning import DEFAULT_TUNING
 
     # the model as the API loads it (search_api/app.py)
@@ -333,15 +334,10 @@ def floor_stage(settings: Settings, queries: list[BenchQuery], report: dict[str,
     knn_took: list[float] = []
     try:
         for query, vector in zip(queries, vectors, strict=True):
-            meaning = interpret(query.text)
-            plan = LegPlan(
-                query.text,
-                engine_filters(query),
-                window,
-                num_candidates,
-                boost_specialties=meaning.specialties,
-                boost_ages=meaning.age_groups,
-            )
+            params = query.search_params()
+            meaning = interpret(params.q)
+            filters, _ = merged_filters(params, meaning)
+            plan = provider_plan(query.text, meaning, filters, window, num_candidates)
             for body, walls, tooks in (
                 (with_leg_fields("providers", provider_bm25(plan)), bm25_wall, bm25_took),
                 (with_leg_fields("providers", provider_knn(plan, engine.dialect, vector)), knn_wall, knn_took),

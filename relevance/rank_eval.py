@@ -102,14 +102,7 @@ def _provider_bm25(text: str, k: int) -> dict[str, Any]:
     meaning = importlib.import_module("search_api.interpret").interpret(text)
     params = params_module.SearchParams.model_validate({"q": text[:500], "type": "providers", "mode": "bm25"})
     filters, _ = service.merged_filters(params, meaning)
-    plan = bodies.LegPlan(
-        text,
-        bodies.provider_filters(filters),
-        k,
-        k,
-        boost_specialties=meaning.specialties,
-        boost_ages=meaning.age_groups,
-    )
+    plan = bodies.provider_plan(text, meaning, filters, k, k)
     result: dict[str, Any] = bodies.provider_bm25(plan)
     return result
 

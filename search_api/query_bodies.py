@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.engines import Dialect, knn_body
 from core.geo import canonical_state
 from core.taxonomy import age_groups, specialties
 from search_api.typos import unknown_words, without_filler
+
+if TYPE_CHECKING:
+    from search_api.interpret import Interpretation
 
 SOURCE_EXCLUDES = ["embedding", "content_hash"]
 # What a leg returns per hit: only what ranking reads, from doc values (no _source: parsing a
@@ -57,6 +60,22 @@ class LegPlan:
     num_candidates: int
     boost_specialties: list[str] = field(default_factory=list)
     boost_ages: list[str] = field(default_factory=list)
+
+
+def provider_plan(
+    text: str, meaning: Interpretation, filters: dict[str, Any], window: int, num_candidates: int
+) -> LegPlan:
+    """The provider legs' plan as the API makes it: the merged filter values as engine clauses,
+    the specialties and ages the query names as boosts (the bench's floor and `_rank_eval`
+    bodies use it too, so they measure what the API sends)."""
+    return LegPlan(
+        text,
+        provider_filters(filters),
+        window,
+        num_candidates,
+        boost_specialties=meaning.specialties,
+        boost_ages=meaning.age_groups,
+    )
 
 
 # ------------------------------------------------------------------ filters

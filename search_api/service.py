@@ -29,8 +29,8 @@ from search_api.query_bodies import (
     passage_bm25,
     passage_knn,
     provider_bm25,
-    provider_filters,
     provider_knn,
+    provider_plan,
     with_leg_fields,
 )
 from search_api.ranking import Hits, rank_passages, rank_providers, topic_votes
@@ -172,14 +172,7 @@ class SearchService:
 
         engine = await self.cluster.engine()
         plans = {
-            SearchType.PROVIDERS: LegPlan(
-                params.q,
-                provider_filters(filters),
-                window,
-                num_candidates,
-                boost_specialties=meaning.specialties,
-                boost_ages=meaning.age_groups,
-            ),
+            SearchType.PROVIDERS: provider_plan(params.q, meaning, filters, window, num_candidates),
             SearchType.PASSAGES: LegPlan(params.q, [], window, num_candidates),
         }
         searches: list[tuple[SearchType, str, dict[str, Any]]] = []
