@@ -100,26 +100,24 @@ class IndexStore:
     def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         return with_retry(lambda: self.engine.request(method, path, body, params), on_retry=self._on_retry)
 
-    # ---- what is live
-    def live_index(self, doc_type: str) -> str | None:
-        alias = self.settings.alias_for(doc_type)
+    def _get_unless_missing(self, path: str) -> Any:
+        """GET `path`; None when the engine answers 404 (no such alias or index)."""
         try:
-            found = self._call("GET", f"/_alias/{alias}")
+            return self._call("GET", path)
         except EngineError as exc:
             if exc.status == 404:
                 return None
             raise
-        names = sorted(found)
+
+    # ---- what is live
+    def live_index(self, doc_type: str) -> str | None:
+        found = self._get_unless_missing(f"/_alias/{self.settings.alias_for(doc_type)}")
+        names = sorted(found or {})
         return names[-1] if names else None
 
     def live_build(self, doc_type: str) -> tuple[str, dict[str, Any]] | None:
         """(the live index, its mapping's `_meta`), or None when the alias does not exist."""
-        try:
-            found = self._call("GET", f"/{self.settings.alias_for(doc_type)}/_mapping")
-        except EngineError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        found = self._get_unless_missing(f"/{self.settings.alias_for(doc_type)}/_mapping")
         if not found:
             return None
         index = sorted(found)[-1]
