@@ -307,3 +307,10 @@ def synonym_rules() -> list[str]:
             if extra and all(_RULE_TERM.fullmatch(t) for t in [phrase, *extra]):
                 rules.append(f"{phrase} => {', '.join([phrase, *extra])}")
     return rules
+
+
+def query_filler_words() -> list[str]:
+    """The words of mappings/query_filler.txt: dropped from queries by the search analyzer's
+    stop filter, and from the providers' weak exact clause (search_api/typos.py)."""
+    lines = (MAPPINGS_DIR / "query_filler.txt").read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from core.engines import Dialect, vector_field_mapping, vector_index_settings
-from core.lay_terms import synonym_rules
+from core.lay_terms import query_filler_words, synonym_rules
 from core.settings import MAPPINGS_DIR
 
 MAPPING_VERSION = "v1"
@@ -40,11 +40,6 @@ def body_fingerprint(body: dict[str, Any]) -> str:
     created with the same mapping and analysis."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def query_filler_words() -> list[str]:
-    lines = (MAPPINGS_DIR / "query_filler.txt").read_text(encoding="utf-8").splitlines()
-    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
 
 
 def _fill(node: Any, dialect: Dialect) -> Any:

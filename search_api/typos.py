@@ -16,14 +16,13 @@ import re
 from functools import cache
 
 from core.embedder import bundled_model_path
-from core.lay_terms import lay_table, normalize
-from core.settings import MAPPINGS_DIR
+from core.lay_terms import lay_table, normalize, query_filler_words
 
 # Fuzziness AUTO allows no edit below three letters: shorter words gain nothing from it.
 MIN_TYPO_LENGTH = 3
 _WORD = re.compile(r"[a-z]+")
 # words as the engine's standard tokenizer keeps them ("can't", "someone's" whole)
-_TOKEN = re.compile(r"[\w]+(?:['’][\w]+)*")
+_TOKEN = re.compile(r"\w+(?:['’][\w]+)*")
 
 
 def unknown_words(text: str, known: frozenset[str] | None = None) -> list[str]:
@@ -63,5 +62,4 @@ def without_filler(text: str) -> str:
 
 @cache
 def filler_words() -> frozenset[str]:
-    lines = (MAPPINGS_DIR / "query_filler.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(w.lower() for w in query_filler_words())
