@@ -10,7 +10,6 @@ import contextlib
 import importlib.util
 import io
 import json
-import logging
 import re
 import socket
 import threading
@@ -28,10 +27,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from core.embedder import Embedder
 from core.settings import Settings
-from search_api import logging_setup
 from search_api.access import digest
 from search_api.app import create_app
 from search_api.limits import MAX_BODY_BYTES
+from tests.app_log import captured_app_log
 from tests.integration.api_fixtures import (
     CORPUS_PROVIDERS,
     assert_error,
@@ -417,13 +416,8 @@ async def test_every_cluster_call_has_a_timeout(corpus: Settings, real_embedder:
 
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging_setup.JsonFormatter())
-    logger = logging.getLogger("search_api")
-    logger.addHandler(handler)
-    yield stream
-    logger.removeHandler(handler)
+    with captured_app_log() as stream:
+        yield stream
 
 
 async def test_a_forged_log_line_stays_inside_its_field(client: httpx.AsyncClient, log_lines: io.StringIO) -> None:

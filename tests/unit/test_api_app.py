@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -18,8 +17,8 @@ from fastapi import FastAPI
 
 from core.embedder import HashingEmbedder
 from core.settings import Settings
-from search_api import logging_setup
 from search_api.app import create_app
+from tests.app_log import captured_app_log
 
 
 def free_port() -> int:
@@ -127,13 +126,8 @@ async def test_an_unexpected_error_is_a_500_without_details(
 @pytest.fixture
 def log_lines(client: httpx.AsyncClient) -> Iterator[io.StringIO]:
     """What the app logs, as its JSON formatter writes it."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging_setup.JsonFormatter())
-    logger = logging.getLogger("search_api")
-    logger.addHandler(handler)
-    yield stream
-    logger.removeHandler(handler)
+    with captured_app_log() as stream:
+        yield stream
 
 
 async def test_the_request_log_line_carries_the_request_id(client: httpx.AsyncClient, log_lines: io.StringIO) -> None:
