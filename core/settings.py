@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = None
     api_keys: str | None = None
     allow_anonymous: bool = False
-    # request-path defenses (search_api/access.py, search_api/limits.py, docs/security.md)
+    # request-path defenses (search_api/access.py, search_api/rate_limit.py, docs/security.md)
     public_search_key: str | None = None  # handed to the search page; scopes search and suggest only
     cors_origins: str = ""  # comma-separated allowlist of browser origins; none by default
     rate_limit_per_minute: float = Field(default=0, ge=0)  # per caller (key, or IP); 0 turns limits off

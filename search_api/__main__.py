@@ -31,7 +31,7 @@ def main() -> int:
         port=settings.port,
         log_level="warning",
         timeout_graceful_shutdown=settings.shutdown_grace_s,
-        # the client address comes from TRUSTED_PROXIES alone (search_api/limits.py): uvicorn
+        # the client address comes from TRUSTED_PROXIES alone (search_api/client_address.py): uvicorn
         # would otherwise take X-Forwarded-For from any loopback caller
         proxy_headers=False,
         # h11 refuses a request head past 16 KB before buffering it (tests/integration/

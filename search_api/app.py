@@ -24,12 +24,14 @@ from core.engines import ndjson
 from core.settings import PROJECT_ROOT, Settings
 from search_api import errors, logging_setup
 from search_api.access import AccessPolicy, caller_identity, parse_origins, presented_key
+from search_api.client_address import client_ip, parse_networks
 from search_api.crisis import detect_crisis
 from search_api.embedding_check import EmbeddingCheck
-from search_api.limits import RateLimiter, SizeLimits, client_ip, parse_networks, retry_after
 from search_api.metrics import CONTENT_TYPE, MeteredCluster, MeteredEmbedder, Metrics, route_template
 from search_api.params import SearchParams, check_json_types
+from search_api.rate_limit import RateLimiter, retry_after
 from search_api.service import SearchService
+from search_api.size_limits import SizeLimits
 from search_api.suggest import msearch_lines, suggestions
 
 log = logging.getLogger("search_api")

@@ -1,4 +1,4 @@
-"""Errors as SPEC gives them: JSON `{"error": {"code", "message"}}`, 422 for bad
+"""Errors as docs/contract.md gives them: JSON `{"error": {"code", "message"}}`, 422 for bad
 parameters, 404 for unknown ids, 503 with Retry-After while the cluster is unreachable or
 the model's queue is full, 429 with Retry-After over a rate limit, and never a stack trace."""
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.engines import EngineError, EngineUnavailable
+from search_api.exceptions import Overloaded, SearchFailed
 
 RETRY_AFTER_S = 5
 log = logging.getLogger("search_api")
@@ -78,9 +79,6 @@ def describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str
 
 
 def install(app: FastAPI) -> None:
-    from search_api.limits import Overloaded
-    from search_api.service import SearchFailed
-
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         message, details = describe_validation(exc)
@@ -89,7 +87,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI's "error parsing the body" (e.g. JSON nested too deep) and a body over the size
-        # limit (413 from limits.BodyLimit) are bad input, which SPEC answers with 422
+        # limit (413 from size_limits.BodyTooLarge) are bad input, which the contract answers with 422
         if exc.status_code in (400, 413):
             return error_response(
                 422,

@@ -17,9 +17,10 @@ from core.engines import EngineError, EngineUnavailable, ndjson
 from core.settings import Settings
 from search_api.cluster import Cluster
 from search_api.crisis import crisis_block, detect_crisis
+from search_api.embedding_queue import BoundedSlots
+from search_api.exceptions import SearchFailed
 from search_api.fusion import Fused
 from search_api.interpret import Interpretation, interpret
-from search_api.limits import BoundedSlots
 from search_api.params import Mode, SearchParams, SearchType
 from search_api.query_bodies import (
     LegPlan,
@@ -37,10 +38,6 @@ from search_api.ranking import Hits, rank_passages, rank_providers, topic_votes
 from search_api.semantic import SpecialtyPrototypes, TopicLinks
 from search_api.shaping import passage_hit, provider_facets, provider_hit
 from search_api.tuning import DEFAULT_TUNING, Tuning
-
-
-class SearchFailed(RuntimeError):
-    """The engine refused a query the API built (reported as 422 with its reason)."""
 
 
 @dataclass

@@ -29,7 +29,7 @@ from core.embedder import Embedder
 from core.settings import Settings
 from search_api.access import digest
 from search_api.app import create_app
-from search_api.limits import MAX_BODY_BYTES
+from search_api.size_limits import MAX_BODY_BYTES
 from tests.app_log import captured_app_log
 from tests.integration.api_fixtures import (
     CORPUS_PROVIDERS,

@@ -1,5 +1,6 @@
-"""Limits on one caller (search_api/limits.py): the token bucket on an injected clock, the
-caller's address behind proxies, the body size bound and the model's bounded queue."""
+"""Limits on one caller: the token bucket on an injected clock (search_api/rate_limit.py), the
+caller's address behind proxies (client_address.py), the body size bound (size_limits.py) and
+the model's bounded queue (embedding_queue.py)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,12 @@ from asgi_lifespan import LifespanManager
 from core.embedder import HashingEmbedder
 from core.settings import Settings
 from search_api.app import create_app
-from search_api.limits import (
-    MAX_BODY_BYTES,
-    BoundedSlots,
-    Overloaded,
-    ProxyConfigError,
-    RateLimiter,
-    TokenBucket,
-    client_ip,
-    default_burst,
-    parse_networks,
-    retry_after,
-)
+from search_api.client_address import ProxyConfigError, client_ip, parse_networks
+from search_api.embedding_queue import BoundedSlots
+from search_api.exceptions import Overloaded
 from search_api.params import LIST_PARAMS, MAX_FILTER_VALUES
+from search_api.rate_limit import RateLimiter, TokenBucket, default_burst, retry_after
+from search_api.size_limits import MAX_BODY_BYTES
 
 
 class Clock:

@@ -1,0 +1,66 @@
+"""The size of a request: headers past a bound are refused at once (431), a body past its
+bound is bad input (422, through the error handlers), and nothing over a bound is buffered."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from search_api.errors import error_response
+
+# a search with a dozen filters takes under 2 KiB; sixteen leave room for long filter values
+MAX_BODY_BYTES = 16 * 1024
+# uvicorn (h11) lets through header blocks of up to ~80 KiB when they arrive at once; browsers
+# send 1-2 KiB. Beyond these, 431 before any route runs.
+MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADERS = 100
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit} bytes")
+
+
+def headers_problem(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """Why these request headers are refused, or None."""
+    if len(headers) > MAX_HEADERS:
+        return f"more than {MAX_HEADERS} request headers"
+    if sum(len(name) + len(value) for name, value in headers) > MAX_HEADER_BYTES:
+        return f"the request headers take more than {MAX_HEADER_BYTES} bytes"
+    return None
+
+
+class SizeLimits:
+    """Refuses oversized headers at once (431), and request bodies over `limit` bytes whether
+    declared (Content-Length) or streamed (chunked): the endpoint's read raises BodyTooLarge,
+    which the error handlers answer as a 422 naming the body, as for any bad input. Nothing
+    over the limit is buffered."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = headers_problem(scope["headers"])
+        if problem:
+            await error_response(431, "headers_too_large", problem)(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        too_large = declared is not None and (not declared.isdigit() or int(declared) > self.limit)
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            if too_large:
+                raise BodyTooLarge(self.limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, limited, send)
