@@ -14,7 +14,7 @@ setup: $(VENV)/.installed engine/target/.built browser-deps .data/models/.export
 
 # ---- the embedding model as ONNX (fp32 and int8), exported from the installed package's own
 # weights into .data/models/; the backends also export on first load (under a file lock)
-.data/models/.exported: $(VENV)/.installed core/onnx_model.py
+.data/models/.exported: $(VENV)/.installed core/onnx_model.py core/model_paths.py
 	$(PY) -m core.onnx_model
 	@touch $@
 

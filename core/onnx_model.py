@@ -5,6 +5,7 @@ asked, `model_qint8_<preset>.onnx` (weights int8, activations quantized at run t
 file lock so concurrent first loads (API and indexer, parallel tests) export once. Later loads
 only check that the files exist. The fingerprint follows the source weights and the recipe, so
 a new model package or a changed recipe lands in a new directory instead of reusing stale files.
+The paths and the fingerprint are core/model_paths.py's.
 
 `python -m core.onnx_model` exports both ahead of time (`make setup` runs it).
 """
@@ -12,7 +13,6 @@ a new model package or a changed recipe lands in a new directory instead of reus
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import platform
 import re
@@ -20,10 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.model_paths import MODELS_DIR, bundled_model_path, export_dir, quantized_name
 from core.settings import PROJECT_ROOT
 
-MODELS_DIR = PROJECT_ROOT / ".data" / "models"
-EXPORT_RECIPE = "torchscript-opset17-eager-v1"  # part of the fingerprint: change it to re-export
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -52,24 +51,6 @@ def quantization_preset(flags: set[str], machine: str = "") -> str:
 
 def local_preset() -> str:
     return quantization_preset(cpu_flags(), platform.machine())
-
-
-def fingerprint(source: Path) -> str:
-    """Cheap identity of the source weights (no 90 MB hash at every load)."""
-    weights = source / "model.safetensors"
-    stat = weights.stat()
-    config = (source / "config.json").read_bytes()
-    seed = f"{EXPORT_RECIPE}|{stat.st_size}|{stat.st_mtime_ns}|".encode() + config
-    return hashlib.sha256(seed).hexdigest()[:12]
-
-
-def export_dir(source: Path, root: Path = MODELS_DIR) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", source.name or "model").strip("-") or "model"
-    return root / f"{slug}-{fingerprint(source)}-onnx"
-
-
-def quantized_name(preset: str) -> str:
-    return f"model_qint8_{preset}.onnx"
 
 
 @contextmanager
@@ -170,8 +151,6 @@ def _quantize(fp32: Path, out: Path, preset: str) -> None:
 
 
 def main() -> None:
-    from core.embedder import bundled_model_path
-
     source = bundled_model_path()
     for quantized in (False, True):
         path = ensure_exported(source, quantized=quantized)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from core.embedder import bundled_model_path
 from core.lay_terms import lay_table, normalize, query_filler_words
+from core.model_paths import bundled_model_path
 
 # Fuzziness AUTO allows no edit below three letters: shorter words gain nothing from it.
 MIN_TYPO_LENGTH = 3
