@@ -74,9 +74,11 @@ test: setup
 unit: setup
 	$(PY) -m pytest -q tests/unit
 
+# lint-imports: the layers and no import cycles (contracts in pyproject.toml, docs/architecture.md)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check core indexer search_api relevance
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 typecheck:
 	$(VENV)/bin/mypy core indexer search_api relevance

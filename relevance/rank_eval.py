@@ -28,14 +28,26 @@ The file reads back as judgments too (request id -> qid, ratings -> gains).
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.engines import SyncEngine
+from core.settings import Settings
 from relevance.errors import JudgmentError, RelevanceError
 from relevance.judgments import Qrels, Queries
+from search_api.interpret import interpret
+from search_api.params import SearchParams
+from search_api.query_bodies import (
+    PASSAGE_FIELDS,
+    PROVIDER_FIELDS,
+    LegPlan,
+    passage_bm25,
+    provider_bm25,
+    provider_plan,
+)
+from search_api.service import merged_filters
 
 SUFFIX = ".rank_eval.json"
 REQUESTS = ("api-bm25", "multi-match")
@@ -85,31 +97,25 @@ def _engine_side(request: dict[str, Any]) -> dict[str, Any]:
 
 def request_builder(kind: str, doc_type: str, k: int) -> RequestBuilder:
     """The request each query becomes: the API's bm25-mode body, or a plain multi_match."""
-    bodies = importlib.import_module("search_api.query_bodies")
-    fields = bodies.PASSAGE_FIELDS if doc_type == "passages" else bodies.PROVIDER_FIELDS
+    fields = PASSAGE_FIELDS if doc_type == "passages" else PROVIDER_FIELDS
     if kind == "multi-match":
         return lambda text: {"query": {"multi_match": {"query": text, "fields": fields, "type": "most_fields"}}}
     if doc_type == "passages":
-        return lambda text: _engine_side(bodies.passage_bm25(bodies.LegPlan(text, [], k, k)))
+        return lambda text: _engine_side(passage_bm25(LegPlan(text, [], k, k)))
     return lambda text: _engine_side(_provider_bm25(text, k))
 
 
 def _provider_bm25(text: str, k: int) -> dict[str, Any]:
     """As SearchService.retrieve builds bm25 mode's provider body, understanding included."""
-    params_module = importlib.import_module("search_api.params")
-    service = importlib.import_module("search_api.service")
-    bodies = importlib.import_module("search_api.query_bodies")
-    meaning = importlib.import_module("search_api.interpret").interpret(text)
-    params = params_module.SearchParams.model_validate({"q": text[:500], "type": "providers", "mode": "bm25"})
-    filters, _ = service.merged_filters(params, meaning)
-    plan = bodies.provider_plan(text, meaning, filters, k, k)
-    result: dict[str, Any] = bodies.provider_bm25(plan)
-    return result
+    meaning = interpret(text)
+    params = SearchParams.model_validate({"q": text[:500], "type": "providers", "mode": "bm25"})
+    filters, _ = merged_filters(params, meaning)
+    return provider_bm25(provider_plan(text, meaning, filters, k, k))
 
 
 def default_index(doc_type: str) -> str:
     try:
-        return str(importlib.import_module("core.settings").Settings().alias_for(doc_type))
+        return Settings().alias_for(doc_type)
     except Exception as exc:  # invalid settings: ask for the index instead of tracing back
         raise RelevanceError(f"--index: cannot derive the index from the settings ({exc}); give --index") from None
 
@@ -120,9 +126,7 @@ def concrete_index(name: str) -> tuple[str, str | None]:
     `_rank_eval` matches a rating to a hit by the hit's concrete `_index`, never by the alias
     searched, so ratings naming an alias would all count as unrated."""
     try:
-        engines = importlib.import_module("core.engines")
-        settings = importlib.import_module("core.settings").Settings()
-        engine = engines.SyncEngine(settings)
+        engine = SyncEngine(Settings())
         try:
             found = engine.request("GET", f"/_alias/{name}")
         finally:

@@ -16,7 +16,6 @@ the vector leg or both brought it. The ranking itself does not change with ``exp
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -184,13 +183,11 @@ async def http_client(api: str, headers: Mapping[str, str]) -> AsyncIterator[htt
 
 
 def load_app() -> ASGIApp:
-    """The API's ASGI app, imported only when --app asks for it."""
-    # importlib rather than an import statement: the relevance tool must not need (nor
-    # type-check) the API package until --app is used.
-    try:
-        create_app = importlib.import_module("search_api.app").create_app
-    except (ImportError, AttributeError) as exc:
-        raise ApiError(f"--app needs search_api.app.create_app: {exc}") from None
+    """The API's ASGI app, built only when --app asks for it."""
+    # relevance may use search_api (docs/architecture.md: the tools sit above the services); the
+    # import is here so that runs over HTTP (--api) never load the app and its dependencies
+    from search_api.app import create_app
+
     try:
         app: ASGIApp = create_app()
         return app

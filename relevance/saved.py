@@ -4,7 +4,7 @@ that two runs made months apart still compare from their files alone.
 For ``--json OUT`` eval writes:
 
 ``OUT``                  the record (JSON): per mode the means, intervals and unjudged share
-                         (SPEC's shape), ``_compare`` (paired tests between modes),
+                         (docs/contract.md), ``_compare`` (paired tests between modes),
                          ``_queries`` (each judged query's text and per-mode scores) and
                          ``_meta`` (time, commit, type, k, modes, API or in-process, index
                          prefix, the ranking tuning, the judgment files and their SHA-256).
@@ -18,16 +18,17 @@ A run file is named ``<record>.<mode>.run``, so the record and the legs are foun
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import subprocess
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from core.settings import Settings
 from relevance.errors import JudgmentError, RelevanceError
 from relevance.judgments import Qrels, Queries, read_qrels
 from relevance.metrics import Run
+from search_api.tuning import DEFAULT_TUNING
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RUN_SUFFIX = ".run"
@@ -78,18 +79,14 @@ def sha256_of(path: Path) -> str | None:
         return None
 
 
-def current_tuning() -> dict[str, Any] | None:
-    """This checkout's ranking defaults (search_api/tuning.py), if the API package is here."""
-    try:
-        tuning = importlib.import_module("search_api.tuning").DEFAULT_TUNING
-    except (ImportError, AttributeError):
-        return None
-    return asdict(tuning) if is_dataclass(tuning) and not isinstance(tuning, type) else None
+def current_tuning() -> dict[str, Any]:
+    """This checkout's ranking defaults (search_api/tuning.py)."""
+    return asdict(DEFAULT_TUNING)
 
 
 def current_index_prefix() -> str | None:
     try:
-        return str(importlib.import_module("core.settings").Settings().index_prefix)
+        return Settings().index_prefix
     except Exception:  # settings that do not validate: the record simply lacks the prefix
         return None
 
