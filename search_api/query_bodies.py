@@ -159,7 +159,7 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
     return {
         "size": plan.window,
         "track_total_hits": True,
-        "_source": False,  # see leg_fields
+        "_source": False,  # see with_leg_fields
         "query": {
             "bool": {
                 "should": [
@@ -186,7 +186,7 @@ def provider_highlight(text: str) -> dict[str, Any]:
 def provider_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
     return {
         "size": plan.window,
-        "_source": False,  # see leg_fields
+        "_source": False,  # see with_leg_fields
         **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
     }
 
@@ -215,7 +215,7 @@ def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     return {
         "size": plan.window,
         "track_total_hits": True,
-        "_source": False,  # see leg_fields
+        "_source": False,  # see with_leg_fields
         "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": plan.filters}},
     }
 
@@ -223,7 +223,7 @@ def passage_bm25(plan: LegPlan) -> dict[str, Any]:
 def passage_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
     return {
         "size": plan.window,
-        "_source": False,  # see leg_fields
+        "_source": False,  # see with_leg_fields
         **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
     }
 
