@@ -112,12 +112,9 @@ class AccessPolicy:
                 found = key
         return found
 
-    def check(self, presented: str | None, scope: str) -> tuple[int, str] | None:
-        """None when allowed, else (status, message)."""
-        return self.decide(self.find(presented), bool(presented), scope)
-
     def decide(self, key: ApiKey | None, presented: bool, scope: str) -> tuple[int, str] | None:
-        """`check` for a key already looked up (None: no key, or an unknown one if `presented`)."""
+        """None when `key` (as `find` looked it up: None for no key, or an unknown one if
+        `presented`) may use `scope`, else (status, message)."""
         if key is not None:
             return None if scope in key.scopes else (403, f"this key may not use `{scope}`")
         if presented:

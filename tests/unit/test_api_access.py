@@ -26,31 +26,36 @@ def policy(**settings: object) -> AccessPolicy:
     return AccessPolicy.from_settings(Settings(**settings))  # type: ignore[arg-type]
 
 
+def refusal(policy: AccessPolicy, presented: str | None, scope: str) -> tuple[int, str] | None:
+    """What the app's dependency decides for a request presenting this key (None: allowed)."""
+    return policy.decide(policy.find(presented), bool(presented), scope)
+
+
 def test_without_keys_or_anonymous_access_everything_is_refused_with_a_hint() -> None:
-    status, message = policy(allow_anonymous=False).check(None, "search") or (0, "")
+    status, message = refusal(policy(allow_anonymous=False), None, "search") or (0, "")
     assert status == 401 and "API_KEYS" in message
 
 
 def test_anonymous_access_is_allowed_only_when_configured() -> None:
-    assert policy(allow_anonymous=True).check(None, "search") is None
+    assert refusal(policy(allow_anonymous=True), None, "search") is None
 
 
 def test_several_keys_work_at_once_so_they_can_be_rotated() -> None:
     p = policy(api_keys=f"old:{KEY},new:{OTHER}")
-    assert p.check(KEY, "search") is None and p.check(OTHER, "search") is None
-    assert p.check("wrong-key-of-some-length", "search") == (401, "unknown API key")
+    assert refusal(p, KEY, "search") is None and refusal(p, OTHER, "search") is None
+    assert refusal(p, "wrong-key-of-some-length", "search") == (401, "unknown API key")
 
 
 def test_an_unknown_key_is_refused_even_when_anonymous_access_is_on() -> None:
-    assert policy(allow_anonymous=True, api_keys=KEY).check("guess-guess-guess-guess", "search")[0] == 401  # type: ignore[index]
+    assert refusal(policy(allow_anonymous=True, api_keys=KEY), "guess-guess-guess-guess", "search")[0] == 401  # type: ignore[index]
 
 
 def test_file_keys_are_hashed_and_scoped(tmp_path: Path) -> None:
     path = tmp_path / "keys.json"
     path.write_text(json.dumps([{"name": "page", "sha256": digest(KEY), "scopes": ["search", "suggest"]}]))
     p = policy(api_keys_file=path)
-    assert p.check(KEY, "search") is None
-    assert p.check(KEY, "documents") == (403, "this key may not use `documents`")
+    assert refusal(p, KEY, "search") is None
+    assert refusal(p, KEY, "documents") == (403, "this key may not use `documents`")
     assert KEY not in path.read_text()
 
 
@@ -69,10 +74,10 @@ def test_bad_key_files_and_short_keys_are_configuration_errors(tmp_path: Path) -
 def test_the_public_search_key_may_search_and_suggest_only() -> None:
     p = policy(public_search_key=KEY, api_keys=f"svc:{OTHER}")
     assert p.page_key == KEY
-    assert p.check(KEY, "search") is None and p.check(KEY, "suggest") is None
-    assert p.check(KEY, "documents") == (403, "this key may not use `documents`")
-    assert p.check(KEY, "metrics") == (403, "this key may not use `metrics`")
-    assert p.check(OTHER, "documents") is None  # the service key keeps every scope
+    assert refusal(p, KEY, "search") is None and refusal(p, KEY, "suggest") is None
+    assert refusal(p, KEY, "documents") == (403, "this key may not use `documents`")
+    assert refusal(p, KEY, "metrics") == (403, "this key may not use `metrics`")
+    assert refusal(p, OTHER, "documents") is None  # the service key keeps every scope
 
 
 def test_a_short_public_key_is_a_configuration_error() -> None:
@@ -88,7 +93,7 @@ def test_metrics_is_a_scope_of_its_own(tmp_path: Path) -> None:
     path = tmp_path / "keys.json"
     path.write_text(json.dumps([{"name": "scraper", "sha256": digest(KEY), "scopes": ["metrics"]}]))
     p = policy(api_keys_file=path)
-    assert p.check(KEY, "metrics") is None and p.check(KEY, "search") == (403, "this key may not use `search`")
+    assert refusal(p, KEY, "metrics") is None and refusal(p, KEY, "search") == (403, "this key may not use `search`")
 
 
 def test_file_keys_may_carry_their_own_rate(tmp_path: Path) -> None:
@@ -178,4 +183,4 @@ def test_an_empty_keys_file_setting_means_no_file(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("API_KEYS", f"svc:{KEY}")
     settings = Settings()
     assert settings.api_keys_file is None
-    assert AccessPolicy.from_settings(settings).check(KEY, "search") is None
+    assert refusal(AccessPolicy.from_settings(settings), KEY, "search") is None
