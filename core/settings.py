@@ -13,6 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EmbeddingBackend = Literal["torch", "onnx", "onnx-qint8", "openvino"]
 EMBEDDING_BACKENDS: tuple[EmbeddingBackend, ...] = get_args(EmbeddingBackend)
 MAPPINGS_DIR = PROJECT_ROOT / "mappings"
+# the document types: each has its mapping, its alias `{INDEX_PREFIX}-{type}` and its builds
+DOC_TYPES: tuple[str, ...] = ("providers", "passages")
 
 
 class Settings(BaseSettings):

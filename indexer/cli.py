@@ -23,7 +23,7 @@ from typing import TextIO
 from core.embedder import Embedder, LazyEmbedder
 from core.embedding_meta import build_meta
 from core.engines import EngineError, EngineUnavailable, SyncEngine
-from core.settings import PROJECT_ROOT, Settings
+from core.settings import DOC_TYPES, PROJECT_ROOT, Settings
 from indexer.embedding_cache import EmbeddingCache
 from indexer.pipeline import WriteResult, to_document, write
 from indexer.sources import Loaded, UsageError, load
@@ -32,7 +32,6 @@ from indexer.unchanged import difference, meta_mismatch
 from indexer.validate import Located
 
 OK, REJECTED, FAILED = 0, 1, 2
-DOC_TYPES = ("providers", "passages")
 
 
 @dataclass

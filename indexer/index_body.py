@@ -9,10 +9,9 @@ from typing import Any
 
 from core.engines import Dialect, vector_field_mapping, vector_index_settings
 from core.lay_terms import query_filler_words, synonym_rules
-from core.settings import MAPPINGS_DIR
+from core.settings import DOC_TYPES, MAPPINGS_DIR
 
 MAPPING_VERSION = "v1"
-DOC_TYPES = ("providers", "passages")
 
 
 def load_template(doc_type: str) -> dict[str, Any]:

@@ -35,9 +35,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from core.settings import DOC_TYPES
 from relevance import compare, convert, devsets, evaluation, rank_eval, report, sweep, unjudged
 from relevance.errors import RelevanceError
-from relevance.runner import DOC_TYPES, MAX_SIZE, MODES
+from relevance.runner import MAX_SIZE, MODES
 
 OK, BAD_INPUT = 0, 2
 EVAL_DESCRIPTION = """\

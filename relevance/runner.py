@@ -33,7 +33,6 @@ ASGIApp = Callable[..., Any]
 Legs = dict[str, dict[str, dict[str, int]]]  # qid -> docid -> leg ("bm25", "vector") -> rank in it
 Hit = tuple[str, dict[str, int]]  # doc id, its rank in each leg (empty without explain)
 
-DOC_TYPES = ("providers", "passages")
 MODES = ("bm25", "vector", "hybrid")
 MAX_SIZE = 50  # SPEC: size is at most 50
 CONCURRENCY = 4
