@@ -11,13 +11,15 @@ from core.engines import Dialect, vector_field_mapping, vector_index_settings
 from core.lay_terms import query_filler_words, synonym_rules
 from core.settings import DOC_TYPES, MAPPINGS_DIR
 
-MAPPING_VERSION = "v1"
+# mappings/{type}.{version}.json: a changed mapping is a new version, so every build made
+# from it is a fresh index (and its definition fingerprint differs: no rebuild keeps the old one)
+MAPPING_VERSIONS = {"providers": "v2", "passages": "v1"}
 
 
 def load_template(doc_type: str) -> dict[str, Any]:
     if doc_type not in DOC_TYPES:
         raise ValueError(f"unknown document type {doc_type!r}")
-    with open(MAPPINGS_DIR / f"{doc_type}.{MAPPING_VERSION}.json", encoding="utf-8") as fh:
+    with open(MAPPINGS_DIR / f"{doc_type}.{MAPPING_VERSIONS[doc_type]}.json", encoding="utf-8") as fh:
         template = json.load(fh)
     template.pop("_comment", None)
     return template

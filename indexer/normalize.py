@@ -1,8 +1,7 @@
 """Normalization: a valid SPEC record becomes the document we index.
 
 One specialty taxonomy, trimmed and de-duplicated lists, placeholder places dropped, state
-names unified, placeholder bios flagged in `bio_quality` (and a `quality` factor ranking
-may use), never deleted.
+names unified, placeholder bios flagged in `bio_quality` (which ranking reads), never deleted.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ def provider_document(record: ProviderRecord) -> dict[str, Any]:
     state = canonical_state(address.state) if address else None
     zip_code = clean_place(address.zip) if address else None
     street = clean_place(address.street) if address else None
-    quality_of_bio = bio_quality(record.bio)
     doc: dict[str, Any] = {
         "id": record.id,
         "name": " ".join(record.name.split()),
@@ -59,8 +57,7 @@ def provider_document(record: ProviderRecord) -> dict[str, Any]:
         "accepting_new_clients": record.accepting_new_clients,
         "years_in_practice": record.years_in_practice,
         "bio": record.bio.strip() if record.bio else None,
-        "bio_quality": quality_of_bio,
-        "quality": 1.0 if quality_of_bio == "ok" else 0.6,
+        "bio_quality": bio_quality(record.bio),
         "profile_url": record.profile_url,
     }
     doc["content_hash"] = content_hash(doc)
