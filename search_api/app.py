@@ -25,11 +25,11 @@ from core.settings import PROJECT_ROOT, Settings
 from search_api import errors, logging_setup
 from search_api.access import AccessPolicy, caller_identity, parse_origins, presented_key
 from search_api.client_address import client_ip, parse_networks
-from search_api.crisis import detect_crisis
 from search_api.embedding_check import EmbeddingCheck
 from search_api.metrics import CONTENT_TYPE, MeteredCluster, MeteredEmbedder, Metrics, route_template
 from search_api.params import SearchParams, check_json_types
 from search_api.rate_limit import RateLimiter, retry_after
+from search_api.safety import recognise
 from search_api.service import SearchService
 from search_api.size_limits import SizeLimits
 from search_api.suggest import msearch_lines, suggestions
@@ -41,6 +41,9 @@ DocId = Annotated[str, PathParam(min_length=1, max_length=256)]
 SEARCH_ERRORS = errors.documented(401, 403, 422, 429, 503)
 DOCUMENT_ERRORS = errors.documented(401, 403, 404, 422, 429, 503)
 MODE_KEY = "caresearch.mode"  # in the request's scope (its `state` may be shared between requests)
+# the route's verdict on its query, for the log line: where no route gave one (a refused or
+# malformed request), the query is logged as a hash only, like a crisis query
+AT_RISK_KEY = "caresearch.at_risk"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a caller's X-Request-ID is echoed only if it is this
 
 
@@ -123,7 +126,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             status = response.status_code
             response.headers["X-Request-ID"] = rid
             q = request.query_params.get("q")
-            fields = logging_setup.query_fields(q, detect_crisis(q)) if q else {}
+            fields = logging_setup.query_fields(q, request.scope.get(AT_RISK_KEY, True)) if q else {}
             log.info(  # before the reset below, so the line carries this request's id
                 "request",
                 extra={
@@ -170,7 +173,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     async def search(request: Request, params: SearchParams) -> dict[str, Any]:
         request.scope[MODE_KEY] = params.mode.value  # a metrics label: validated, so one of three
         answer = await service.search(params)
-        if answer.get("crisis"):
+        request.scope[AT_RISK_KEY] = answer["crisis"] is not None
+        if answer["crisis"]:
             metrics.crisis_blocks.inc()
         return answer
 
@@ -181,11 +185,13 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         dependencies=[Depends(require("suggest"))],
         responses=SEARCH_ERRORS,
     )
-    async def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> dict[str, Any]:
+    async def suggest(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)]) -> dict[str, Any]:
         started = time.perf_counter()
-        lines = msearch_lines(q, settings.providers_alias, settings.passages_alias)
+        safety = recognise(q, prefix=True)  # the words are still being typed
+        request.scope[AT_RISK_KEY] = safety.at_risk
+        lines = msearch_lines(q, safety, settings.providers_alias, settings.passages_alias)
         answer = await cluster.request("POST", "/_msearch", ndjson(lines))
-        return {**suggestions(q, answer), "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+        return {**suggestions(q, safety, answer), "took_ms": round((time.perf_counter() - started) * 1000, 2)}
 
     @app.get(
         "/v1/providers/{doc_id}",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from core.geo import STATES
 from core.lay_terms import Match, Target, clinical_terms, lay_table, normalize
-from search_api.crisis import detect_crisis
+from search_api.safety import NOTHING, Recognition, help_first, recognise
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,11 @@ class Interpretation:
     zip: str | None = None
     matched_terms: list[tuple[str, str]] = field(default_factory=list)  # (found, meaning)
     expanded_query: str = ""  # the query plus the clinical names of what it meant (BM25 leg)
-    crisis: bool = False
+    safety: Recognition = NOTHING  # the situations of risk it signals
+
+    @property
+    def crisis(self) -> bool:
+        return self.safety.at_risk
 
 
 # --- place --------------------------------------------------------------------------------
@@ -335,11 +339,16 @@ def interpret(query: str) -> Interpretation:
         by_kind.setdefault(kind, [])
         if name not in by_kind[kind]:
             by_kind[kind].append(name)
-    specialties = by_kind.get("specialty", [])
+    safety = recognise(query)
+    help = help_first(safety)
+    # where there is abuse or assault, its specialists are what the query needs, and couples or
+    # family counselling ("my husband" -> partner relationships) is the wrong first offer
+    specialties = [*help.specialties, *(s for s in by_kind.get("specialty", []) if s not in help.never_ahead)]
+    specialties = list(dict.fromkeys(specialties))
     age_groups = by_kind.get("age_group", [])
     therapy_types = by_kind.get("therapy_type", [])
     modality = by_kind.get("modality", [])
-    matched = [(phrase, name.replace("_", " ")) for phrase, (_, name) in pairs]
+    matched = [(phrase, name.replace("_", " ")) for phrase, (_, name) in pairs if name not in help.never_ahead]
     return Interpretation(
         specialties=specialties,
         age_groups=age_groups,
@@ -351,5 +360,5 @@ def interpret(query: str) -> Interpretation:
         zip=place.zip,
         matched_terms=list(dict.fromkeys([*matched, *_place_terms(query, place)])),
         expanded_query=_expand(query, [*specialties, *age_groups, *therapy_types]),
-        crisis=detect_crisis(query),
+        safety=safety,
     )

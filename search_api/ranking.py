@@ -4,7 +4,7 @@ query. Pure: the same inputs give the same order (the sweep tool re-ranks saved 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.taxonomy import fold
@@ -155,3 +155,19 @@ def rank_passages(
     scale = 1.0 if fusion == "linear" else 1.0 / rank_constant
     votes = topic_votes(legs["vector"], tuning.topic_feedback_depth)
     return add_boosts(fused, passage_boosts(sources, votes, tuning, scale))
+
+
+def lead_with(
+    fused: list[Fused], sources: Mapping[str, Mapping[str, Any]], field: str, wanted: Iterable[str]
+) -> list[Fused]:
+    """The documents whose `field` holds any of `wanted` first, each group in its fused order:
+    where a query signals abuse or assault, its specialists and the guide answers about safety
+    lead, whatever else scored higher (a boost could be outweighed; this order cannot)."""
+    keys = {fold(w) for w in wanted}
+    if not keys:
+        return fused
+
+    def leads(entry: Fused) -> bool:
+        return any(fold(v) in keys for v in sources.get(entry.doc_id, {}).get(field, []))
+
+    return sorted(fused, key=lambda entry: not leads(entry))  # stable: ties keep their order

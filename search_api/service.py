@@ -16,7 +16,6 @@ from core.embedder import Embedder
 from core.engines import EngineError, EngineUnavailable, ndjson
 from core.settings import Settings
 from search_api.cluster import Cluster
-from search_api.crisis import crisis_block, detect_crisis
 from search_api.embedding_queue import BoundedSlots
 from search_api.exceptions import SearchFailed
 from search_api.fusion import Fused
@@ -34,7 +33,8 @@ from search_api.query_bodies import (
     provider_plan,
     with_leg_fields,
 )
-from search_api.ranking import Hits, rank_passages, rank_providers, topic_votes
+from search_api.ranking import Hits, lead_with, rank_passages, rank_providers, topic_votes
+from search_api.safety import Recognition, help_first, recognise, safety_block
 from search_api.semantic import SpecialtyPrototypes, TopicLinks
 from search_api.shaping import passage_hit, provider_facets, provider_hit
 from search_api.tuning import DEFAULT_TUNING, Tuning
@@ -46,7 +46,7 @@ class Retrieval:
 
     params: SearchParams
     meaning: Interpretation
-    crisis: bool
+    safety: Recognition
     filters: dict[str, Any]
     applied: dict[str, str]
     window: int
@@ -90,6 +90,8 @@ def merged_filters(params: SearchParams, meaning: Interpretation) -> tuple[dict[
         applied["remote"] = "filter"
     for name in meaning.specialties:
         applied[f"specialty:{name}"] = "boost"
+    for name in help_first(meaning.safety).specialties:
+        applied[f"specialty:{name}"] = "first"  # where there is abuse or assault, its specialists lead
     for name in meaning.age_groups:
         applied[f"age_group:{name}"] = "boost"
     return filters, applied
@@ -150,11 +152,11 @@ class SearchService:
     async def retrieve(self, params: SearchParams) -> Retrieval:
         meaning = interpret(params.q) if params.interpret else Interpretation(expanded_query=params.q)
         # the safety net never depends on the analysts' `interpret` switch
-        crisis = meaning.crisis if params.interpret else detect_crisis(params.q)
+        safety = meaning.safety if params.interpret else recognise(params.q)
         filters, applied = merged_filters(params, meaning)
         window = max(params.window or self.tuning.window, params.from_ + params.size)
         num_candidates = max(params.num_candidates or self.tuning.num_candidates, window)
-        retrieval = Retrieval(params, meaning, crisis, filters, applied, window)
+        retrieval = Retrieval(params, meaning, safety, filters, applied, window)
         types = [SearchType.PROVIDERS, SearchType.PASSAGES] if params.type is SearchType.ALL else [params.type]
         legs = {Mode.HYBRID: ("bm25", "vector"), Mode.BM25: ("bm25",), Mode.VECTOR: ("vector",)}[params.mode]
 
@@ -276,6 +278,12 @@ class SearchService:
                 ranked[doc_type] = rank_passages(
                     legs, sources, hybrid, tuning, weight, retrieval.window, fusion, rank_constant
                 )
+            # where there is abuse or assault the right help comes first, in every mode
+            help = help_first(retrieval.safety)
+            if doc_type is SearchType.PROVIDERS:
+                ranked[doc_type] = lead_with(ranked[doc_type], sources, "specialties", help.specialties)
+            else:
+                ranked[doc_type] = lead_with(ranked[doc_type], sources, "topics", help.passage_topics)
         return ranked
 
     def respond(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> dict[str, Any]:
@@ -303,7 +311,7 @@ class SearchService:
             results[doc_type.value] = out
         meaning = retrieval.meaning
         interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": retrieval.applied}
-        interpreted.pop("crisis", None)
+        interpreted.pop("safety", None)  # said in `crisis`
         interpreted["matched_terms"] = [{"text": a, "meaning": b} for a, b in meaning.matched_terms]
         if params.explain and retrieval.affinities:
             interpreted["semantic_specialties"] = {
@@ -317,7 +325,7 @@ class SearchService:
             "query": params.q,
             "mode": params.mode.value,
             "interpreted": interpreted,
-            "crisis": crisis_block() if retrieval.crisis else None,
+            "crisis": safety_block(retrieval.safety),
             **results,
             "took_ms": {k: round(v, 2) for k, v in retrieval.took.items()},
         }

@@ -1,5 +1,10 @@
 """Typeahead: specialties (from the taxonomy and the lay-term table, matched in memory),
-provider names and guide questions (search_as_you_type fields, one `_msearch`)."""
+provider names and guide questions (search_as_you_type fields, one `_msearch`).
+
+Typeahead sees the words first, so it is as careful as search: a prefix that signals a risk
+carries the safety block and suggests no therapist names, and fuzzy matching is off whenever a
+risk word was typed ("i want to kill" must not become five therapists named Wang).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import Any
 
 from core.lay_terms import edit_distance, lay_table
 from core.taxonomy import fold, specialties
+from search_api.safety import Recognition, help_first, safety_block
+from search_api.safety.reading import has_risk_word
 
 MAX_PER_KIND = 5
 
@@ -47,6 +54,10 @@ def suggest_specialties(prefix: str, limit: int = MAX_PER_KIND) -> list[str]:
     return [name for name, _ in sorted(scored.items(), key=lambda x: (x[1], x[0]))][:limit]
 
 
+def _fuzziness(prefix: str) -> str:
+    return "0" if has_risk_word(prefix) else "AUTO"
+
+
 def name_body(prefix: str) -> dict[str, Any]:
     return {
         "size": MAX_PER_KIND,
@@ -55,7 +66,7 @@ def name_body(prefix: str) -> dict[str, Any]:
             "multi_match": {
                 "query": prefix,
                 "type": "bool_prefix",
-                "fuzziness": "AUTO",
+                "fuzziness": _fuzziness(prefix),
                 "fields": ["name.suggest", "name.suggest._2gram", "name.suggest._3gram"],
             }
         },
@@ -74,7 +85,7 @@ def question_body(prefix: str) -> dict[str, Any]:
                         "multi_match": {
                             "query": prefix,
                             "type": "bool_prefix",
-                            "fuzziness": "AUTO",
+                            "fuzziness": _fuzziness(prefix),
                             "fields": ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"],
                         }
                     }
@@ -85,17 +96,25 @@ def question_body(prefix: str) -> dict[str, Any]:
     }
 
 
-def msearch_lines(prefix: str, providers_alias: str, passages_alias: str) -> list[dict[str, Any]]:
-    """The one `_msearch`: provider names, then guide questions."""
-    return [{"index": providers_alias}, name_body(prefix), {"index": passages_alias}, question_body(prefix)]
+def msearch_lines(prefix: str, safety: Recognition, providers_alias: str, passages_alias: str) -> list[dict[str, Any]]:
+    """The one `_msearch`: provider names (none while a risk is typed), then guide questions."""
+    questions = [{"index": passages_alias}, question_body(prefix)]
+    if safety.at_risk:
+        return questions
+    return [{"index": providers_alias}, name_body(prefix), *questions]
 
 
-def suggestions(prefix: str, answer: dict[str, Any]) -> dict[str, Any]:
+def suggestions(prefix: str, safety: Recognition, answer: dict[str, Any]) -> dict[str, Any]:
     """The v1 suggest answer from the `_msearch` answer to `msearch_lines`."""
-    names, questions = (r.get("hits", {}).get("hits", []) for r in answer["responses"])
+    responses = answer["responses"]
+    names = [] if safety.at_risk else responses[0].get("hits", {}).get("hits", [])
+    questions = responses[-1].get("hits", {}).get("hits", [])
+    typed = suggest_specialties(prefix)
+    first = [s for s in help_first(safety).specialties if s not in typed]
     return {
         "query": prefix,
-        "specialties": [{"text": s} for s in suggest_specialties(prefix)],
+        "crisis": safety_block(safety),
+        "specialties": [{"text": s} for s in [*first, *typed][:MAX_PER_KIND]],
         "providers": [
             {
                 "id": h["_source"]["id"],
