@@ -4,7 +4,7 @@ query. Pure: the same inputs give the same order (the sweep tool re-ranks saved 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.taxonomy import fold
@@ -158,16 +158,18 @@ def rank_passages(
 
 
 def lead_with(
-    fused: list[Fused], sources: Mapping[str, Mapping[str, Any]], field: str, wanted: Iterable[str]
+    fused: list[Fused], sources: Mapping[str, Mapping[str, Any]], field: str, wanted: Sequence[str]
 ) -> list[Fused]:
-    """The documents whose `field` holds any of `wanted` first, each group in its fused order:
-    where a query signals abuse or assault, its specialists and the guide answers about safety
-    lead, whatever else scored higher (a boost could be outweighed; this order cannot)."""
-    keys = {fold(w) for w in wanted}
-    if not keys:
+    """The documents whose `field` holds the first of `wanted` first, then those holding the
+    next, and so on; the rest after; each group in its fused order. Where a query signals abuse
+    or assault, its specialists and the guide answers about safety lead whatever else scored
+    higher (a boost could be outweighed; this order cannot)."""
+    if not wanted:
         return fused
+    tier = {fold(w): i for i, w in reversed(list(enumerate(wanted)))}
 
-    def leads(entry: Fused) -> bool:
-        return any(fold(v) in keys for v in sources.get(entry.doc_id, {}).get(field, []))
+    def tier_of(entry: Fused) -> int:
+        values = sources.get(entry.doc_id, {}).get(field, [])
+        return min((tier[key] for key in map(fold, values) if key in tier), default=len(wanted))
 
-    return sorted(fused, key=lambda entry: not leads(entry))  # stable: ties keep their order
+    return sorted(fused, key=tier_of)  # stable: ties keep their fused order

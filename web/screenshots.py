@@ -3,9 +3,9 @@
     .venv/bin/python web/screenshots.py --api http://127.0.0.1:8011 --out docs/
 
 Drives Debian's Chromium headless (no browser download) against a running API and writes
-search-desktop.png, search-phone.png, search-crisis.png, workbench-desktop.png and
-workbench-phone.png. With --judgments FILE (TREC qrels or JSON Lines) the workbench loads it,
-so gain badges and nDCG@10 show.
+search-desktop.png, search-phone.png, search-crisis.png, safety-partner-violence-phone.png,
+safety-typeahead-phone.png, workbench-desktop.png and workbench-phone.png. With --judgments
+FILE (TREC qrels or JSON Lines) the workbench loads it, so gain badges and nDCG@10 show.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 QUERY = "someone to help my teen stop cutting"
 CRISIS_QUERY = "I want to kill myself"
+ABUSE_QUERY = "my husband hits me"
+TYPED_CRISIS = "i want to kill"
 TIMEOUT_MS = 30_000
 
 
@@ -62,6 +64,18 @@ def search_page(context: BrowserContext, api: str, query: str, viewport: Viewpor
     page.wait_for_selector("#provider-list .card, #provider-list .empty", timeout=TIMEOUT_MS)
     page.wait_for_selector("#results:not([aria-busy])", timeout=TIMEOUT_MS)
     page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.screenshot(path=str(out))
+    page.close()
+
+
+def typeahead_page(context: BrowserContext, api: str, typed: str, viewport: ViewportSize, out: Path) -> None:
+    """The dropdown while `typed` is being typed, its safety block at the top."""
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    page.goto(f"{api}/")
+    page.locator("#q").press_sequentially(typed, delay=30)
+    page.wait_for_selector("#suggest-panel:not([hidden])", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)  # the last keystroke's answer
     page.screenshot(path=str(out))
     page.close()
 
@@ -111,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         search_page(context, api, args.query, DESKTOP, args.out / "search-desktop.png")
         search_page(context, api, args.query, PHONE, args.out / "search-phone.png")
         search_page(context, api, args.crisis_query, DESKTOP, args.out / "search-crisis.png")
+        search_page(context, api, ABUSE_QUERY, PHONE, args.out / "safety-partner-violence-phone.png")
+        typeahead_page(context, api, TYPED_CRISIS, PHONE, args.out / "safety-typeahead-phone.png")
         for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             workbench_page(
                 context,
@@ -121,7 +137,14 @@ def main(argv: list[str] | None = None) -> int:
                 args.out / f"workbench-{name}.png",
                 args.judgments,
             )
-    for name in ("search-desktop", "search-phone", "search-crisis", "workbench-desktop", "workbench-phone"):
+    shots = (
+        "search-desktop",
+        "search-phone",
+        "search-crisis",
+        "safety-partner-violence-phone",
+        "safety-typeahead-phone",
+    )
+    for name in (*shots, "workbench-desktop", "workbench-phone"):
         print(args.out / f"{name}.png")
     return 0
 

@@ -149,6 +149,44 @@ def test_a_crisis_query_shows_the_crisis_block_first(page: Any) -> None:
     page.wait_for_function("() => !document.querySelector('#crisis [role=alert]')")
 
 
+def test_partner_violence_shows_its_own_line_named_calmly_at_phone_width(page: Any) -> None:
+    page.set_viewport_size(PHONE)
+    open_search(page, "my husband hits me")
+    block = page.locator("#crisis [role=alert]")
+    assert block.is_visible()
+    assert "Violence or threats from a partner" in block.inner_text()
+    hrefs = block.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs[0] == "tel:18007997233"  # the hotline first
+    assert any(h.startswith("sms:88788") and "START" in h for h in hrefs)
+    assert "tel:911" in hrefs
+    assert block.bounding_box()["y"] < page.locator("#results").bounding_box()["y"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the block must not scroll sideways on a phone"
+    # the right help first: the first therapists treat abuse, assault or trauma
+    first = page.locator("#provider-list .card").first.inner_text()
+    assert any(s in first for s in ("Domestic Abuse", "Trauma", "Physical Assault")), first
+
+
+def test_typeahead_shows_the_safety_block_above_every_suggestion_while_a_risk_is_typed(page: Any) -> None:
+    page.set_viewport_size(PHONE)
+    open_search(page)
+    page.locator("#q").press_sequentially("i want to kill", delay=30)
+    block = page.locator("#suggest-crisis [role=alert]")
+    block.wait_for(state="visible")
+    assert "tel:988" in block.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert page.locator("#suggestions .suggestion-label", has_text="Therapists").count() == 0
+    listbox = page.locator("#suggestions")
+    if listbox.is_visible():  # what is suggested sits below the block
+        assert block.bounding_box()["y"] < listbox.bounding_box()["y"]
+    page.press("#q", "Escape")
+    assert block.is_hidden()
+    # an ordinary prefix has no block
+    page.fill("#q", "")
+    page.locator("#q").press_sequentially("anxi", delay=30)
+    listbox.wait_for(state="visible")
+    assert page.locator("#suggest-crisis [role=alert]").count() == 0
+
+
 def test_a_state_facet_narrows_every_card_and_back_undoes_it(page: Any) -> None:
     open_search(page, "anxiety")
     before = card_states(page)

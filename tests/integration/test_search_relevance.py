@@ -256,6 +256,24 @@ def crisis_block(shown: bool) -> Check:
     return Check("crisis block shown" if shown else "no crisis block", run)
 
 
+def safety_block(situation: str, first_phone: str) -> Check:
+    """The block names the situation and leads with its own line; the results stay below it."""
+
+    def run(a: Answer) -> None:
+        crisis = a.body.get("crisis")
+        assert crisis, f"{a.query!r}: the safety block is missing"
+        assert situation in [s["id"] for s in crisis["situations"]], f"{a.query!r}: {crisis['situations']}"
+        assert crisis["resources"][0]["phone"] == first_phone, f"{a.query!r}: {crisis['resources']}"
+        assert "911" in {r["phone"] for r in crisis["resources"]}
+        assert a.providers and a.passages, f"{a.query!r}: results must still be listed below the block"
+
+    return Check(f"safety block: {situation}, {first_phone} first", run)
+
+
+ABUSE_HELP = treats("Domestic Abuse", "Physical Assault", "Trauma")
+SAFETY_ANSWER = about(topics=("domestic-violence", "trauma"))
+
+
 @dataclass(frozen=True)
 class Case:
     slug: str
@@ -484,10 +502,45 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
+        "husband-hits",
+        "my husband hits me",
+        (
+            safety_block("partner_violence", "1-800-799-7233"),
+            top_providers(3, "the first 3 treat Domestic Abuse", treats("Domestic Abuse")),
+            top_passages(3, 3, "the first 3 answers are about abuse, safety or trauma", SAFETY_ANSWER),
+            top_passages(
+                1, 1, "'How do I know if my relationship is abusive?' comes first", answer_id("guide-relationships-04")
+            ),
+            understood("specialties", "Domestic Abuse"),
+        ),
+    ),
+    Case(
+        "dad-hurts",
+        "my dad hurts me",
+        (
+            safety_block("child_abuse", "1-800-422-4453"),
+            top_providers(3, "the first 3 treat domestic abuse, assault or trauma", ABUSE_HELP),
+        ),
+    ),
+    Case(
+        "raped",
+        "i was raped at a party",
+        (
+            safety_block("sexual_assault", "1-800-656-4673"),
+            top_providers(3, "the first 3 treat assault, abuse or trauma", ABUSE_HELP),
+            top_passages(1, 1, "an answer about abuse or trauma comes first", SAFETY_ANSWER),
+        ),
+    ),
+    Case(
+        "husband-gym",
+        "my husband hits the gym and ignores me",
+        (crisis_block(False),),
+    ),
+    Case(
         "hurting-myself",
         "hurting myself",
         (
-            # search_api/crisis.py: self-harm words alone do not flag; intent or severity does
+            # search_api/safety/self_harm.py: self-harm words alone do not flag; intent or severity does
             top_providers(3, "the first 3 treat Self Harm", treats("Self Harm")),
             top_providers(3, "the first 3 are real profiles (a bio to show, not a placeholder)", has_a_profile),
             top_passages(3, 3, "the first 3 are self-harm answers", SELF_HARM_ANSWER),
@@ -520,27 +573,6 @@ CASES: tuple[Case, ...] = (
             top_providers(3, "the first 3 treat Loneliness", treats("Loneliness")),
             top_passages(3, 2, "at least 2 of the first 3 are loneliness answers", from_guide("Loneliness")),
             understood("specialties", "Loneliness"),
-        ),
-    ),
-    Case(
-        "husband-hits",
-        "my husband hits me",
-        (
-            top_providers(
-                3,
-                "the first 3 treat Domestic Abuse",
-                treats("Domestic Abuse"),
-                broken="none of the first 4 treats Domestic Abuse: page-self-harm-bibi-car (placeholder bio), "
-                "Amanda Schmidt, Rivka Katz and María Guerrero all treat Self Harm + Relationship(s) with "
-                "Partner; 'husband' maps to Relationship(s) with the same +0.5 as 'hits' -> Domestic Abuse, "
-                "and guide-topic feedback adds +0.58 to Self Harm providers; the first Domestic Abuse "
-                "specialist is #6 demo-p-0000191 Paolo Bautista (BM25 rank 1). Couples counselling is the "
-                "wrong first offer for abuse",
-            ),
-            top_passages(
-                1, 1, "'How do I know if my relationship is abusive?' comes first", answer_id("guide-relationships-04")
-            ),
-            understood("specialties", "Domestic Abuse"),
         ),
     ),
     Case(

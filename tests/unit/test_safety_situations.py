@@ -152,14 +152,16 @@ def test_suicide_alone_changes_no_ranking() -> None:
     assert not help_first(recognise("i want to die"))
 
 
-def test_lead_with_keeps_each_group_in_its_fused_order() -> None:
-    fused = [Fused(doc_id, 1.0 - i / 10) for i, doc_id in enumerate(("couples", "abuse-a", "family", "abuse-b"))]
+def test_lead_with_puts_each_wanted_value_first_in_turn_and_keeps_fused_order_within() -> None:
+    ids = ("couples", "trauma-a", "abuse-a", "family", "abuse-b")
+    fused = [Fused(doc_id, 1.0 - i / 10) for i, doc_id in enumerate(ids)]
     sources = {
         "couples": {"specialties": ["Relationship(s) with Partner/Husband/Wife"]},
-        "abuse-a": {"specialties": ["Anxiety", "Domestic Abuse"]},
+        "trauma-a": {"specialties": ["Trauma"]},
+        "abuse-a": {"specialties": ["Anxiety", "Domestic Abuse", "Trauma"]},
         "family": {"specialties": ["Family Conflict"]},
-        "abuse-b": {"specialties": ["Trauma"]},
+        "abuse-b": {"specialties": ["Domestic Abuse"]},
     }
     ordered = lead_with(fused, sources, "specialties", ["domestic abuse", "Trauma"])
-    assert [e.doc_id for e in ordered] == ["abuse-a", "abuse-b", "couples", "family"]
+    assert [e.doc_id for e in ordered] == ["abuse-a", "abuse-b", "trauma-a", "couples", "family"]
     assert lead_with(fused, sources, "specialties", []) == fused

@@ -2,7 +2,7 @@
 
 import { search, suggest } from "./api.js";
 import { renderChips, understoodItems } from "./chips.js";
-import { renderCrisis } from "./crisis.js";
+import { howToReach, renderCrisis } from "./crisis.js";
 import { el } from "./html.js";
 import { PANEL_PARAMS, readFilters, renderFilters } from "./facets.js";
 import { renderPassages, renderProviders } from "./results.js";
@@ -27,6 +27,8 @@ const ui = {
   form: $("search-form"),
   input: $("q"),
   suggestions: $("suggestions"),
+  suggestPanel: $("suggest-panel"),
+  suggestCrisis: $("suggest-crisis"),
   suggestStatus: $("suggest-status"),
   status: $("status"),
   error: $("error"),
@@ -120,7 +122,7 @@ function render(data) {
     "answer",
     "answers",
   )} from our guides.`;
-  ui.status.textContent = data.crisis ? `Help is available right now: call or text 988. ${found}` : found;
+  ui.status.textContent = data.crisis ? `Help is available right now: ${howToReach(data.crisis)}. ${found}` : found;
 }
 
 function updateCounts() {
@@ -270,6 +272,8 @@ function onFiltersChanged() {
 
 const typeahead = attachTypeahead(ui.input, ui.suggestions, {
   fetchSuggestions: (text, signal) => suggest(text, { signal }),
+  popup: ui.suggestPanel,
+  showSafety: (crisis) => renderCrisis(ui.suggestCrisis, crisis, { id: "suggest-crisis-heading", compact: true }),
   onChoose: (item) => {
     ui.input.value = item.text;
     submitQuery(item.text);

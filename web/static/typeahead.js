@@ -17,10 +17,17 @@ function detailOf(kind, item) {
 }
 
 /**
- * attachTypeahead(input, listbox, {fetchSuggestions(text, signal), onChoose(item), announce(text)})
+ * attachTypeahead(input, listbox, {fetchSuggestions(text, signal), onChoose(item), announce(text),
+ *                                  popup, showSafety(crisis)})
+ * `popup` is what opens and closes (the listbox itself, or a panel holding it); `showSafety`
+ * shows the answer's safety block there, above the suggestions, or clears it with null.
  * Returns {close()}: the page closes the list when it runs a search.
  */
-export function attachTypeahead(input, listbox, { fetchSuggestions, onChoose, announce = () => {}, debounceMs = 120 }) {
+export function attachTypeahead(
+  input,
+  listbox,
+  { fetchSuggestions, onChoose, announce = () => {}, debounceMs = 120, popup = listbox, showSafety = () => {} },
+) {
   let options = []; // [{kind, item, node}]
   let active = -1;
   let timer = null;
@@ -34,6 +41,7 @@ export function attachTypeahead(input, listbox, { fetchSuggestions, onChoose, an
     controller?.abort();
     generation += 1;
     listbox.hidden = true;
+    popup.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     active = -1;
@@ -61,6 +69,7 @@ export function attachTypeahead(input, listbox, { fetchSuggestions, onChoose, an
   function render(data) {
     options = [];
     listbox.replaceChildren();
+    showSafety(data.crisis ?? null);
     for (const [kind, label] of GROUPS) {
       const items = data[kind] ?? [];
       if (!items.length) continue;
@@ -88,9 +97,11 @@ export function attachTypeahead(input, listbox, { fetchSuggestions, onChoose, an
     input.removeAttribute("aria-activedescendant");
     if (!options.length) {
       close();
+      if (data.crisis) popup.hidden = false; // the safety block shows even with nothing to suggest
       return;
     }
     listbox.hidden = false;
+    popup.hidden = false;
     input.setAttribute("aria-expanded", "true");
     announce(`${options.length} suggestion${options.length === 1 ? "" : "s"}; use the arrow keys to choose.`);
   }
@@ -124,6 +135,7 @@ export function attachTypeahead(input, listbox, { fetchSuggestions, onChoose, an
       event.preventDefault();
       if (!isOpen()) {
         listbox.hidden = false;
+        popup.hidden = false;
         input.setAttribute("aria-expanded", "true");
       }
       const step = event.key === "ArrowDown" ? 1 : -1;
@@ -137,7 +149,7 @@ export function attachTypeahead(input, listbox, { fetchSuggestions, onChoose, an
         close(); // the form submits
       }
     } else if (event.key === "Escape") {
-      if (isOpen()) {
+      if (isOpen() || !popup.hidden) {
         event.preventDefault();
         close();
       }
