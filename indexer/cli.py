@@ -238,7 +238,7 @@ def rebuild(ctx: Context, loaded: Loaded, include_types: set[str], force: bool =
                     store.delete_index(index_name)
                 return REJECTED
             store.mark_built(index)
-        swap_all(store, built)
+        store.swap_all(built)
     except BaseException:
         # never leave a half-built index behind; the aliases were not touched
         for index_name in built.values():
@@ -290,19 +290,6 @@ def verify(store: IndexStore, index: str, result: WriteResult, expected: int) ->
     if count != expected:
         return f"{index} holds {count} documents, expected {expected}"
     return None
-
-
-def swap_all(store: IndexStore, built: dict[str, str]) -> None:
-    """Both aliases in one atomic `_aliases` call."""
-    actions = []
-    for doc_type, index in built.items():
-        alias = store.settings.alias_for(doc_type)
-        old = store.live_index(doc_type)
-        if old:
-            actions.append({"remove": {"index": old, "alias": alias}})
-        actions.append({"add": {"index": index, "alias": alias}})
-    if actions:
-        store._call("POST", "/_aliases", {"actions": actions})
 
 
 def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ Only an atomic `_aliases` call ever changes what the alias serves.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -224,13 +224,22 @@ class IndexStore:
 
     def swap(self, doc_type: str, new_index: str) -> str | None:
         """Point the alias at `new_index` in one atomic call; return what it served before."""
-        alias = self.settings.alias_for(doc_type)
-        old = self.live_index(doc_type)
-        actions: list[dict[str, Any]] = [{"add": {"index": new_index, "alias": alias}}]
-        if old and old != new_index:
-            actions.insert(0, {"remove": {"index": old, "alias": alias}})
-        self._call("POST", "/_aliases", {"actions": actions})
-        return old
+        return self.swap_all({doc_type: new_index})[doc_type]
+
+    def swap_all(self, new_indices: Mapping[str, str]) -> dict[str, str | None]:
+        """Point each type's alias at its new index, all in one atomic `_aliases` call (a reader
+        never sees one type swapped and the other not); return what each served before."""
+        before: dict[str, str | None] = {}
+        actions: list[dict[str, Any]] = []
+        for doc_type, new_index in new_indices.items():
+            alias = self.settings.alias_for(doc_type)
+            old = before[doc_type] = self.live_index(doc_type)
+            if old and old != new_index:
+                actions.append({"remove": {"index": old, "alias": alias}})
+            actions.append({"add": {"index": new_index, "alias": alias}})
+        if actions:
+            self._call("POST", "/_aliases", {"actions": actions})
+        return before
 
     def prune(self, doc_type: str) -> list[str]:
         doomed = builds_to_prune(self.builds(doc_type), self.live_index(doc_type), self.unfinished_builds(doc_type))
