@@ -25,11 +25,10 @@ from core.embedding_meta import build_meta
 from core.engines import EngineError, EngineUnavailable, SyncEngine
 from core.settings import DOC_TYPES, PROJECT_ROOT, Settings
 from indexer.embedding_cache import EmbeddingCache
-from indexer.pipeline import WriteResult, to_document, write
+from indexer.pipeline import Document, WriteResult, documents, write
 from indexer.sources import Loaded, UsageError, load
 from indexer.store import IndexStore
 from indexer.unchanged import difference, meta_mismatch
-from indexer.validate import Located
 
 OK, REJECTED, FAILED = 0, 1, 2
 
@@ -178,7 +177,8 @@ def cmd_upsert(ctx: Context, args: argparse.Namespace) -> int:
             if not items:
                 continue
             index = store.ensure_live(doc_type)
-            result = write(store, index, doc_type, list(items.values()), ctx.embedder_factory, with_cache, refresh=True)
+            docs = documents(items.values())  # each normalized as its batch is written
+            result = write(store, index, doc_type, docs, len(items), ctx.embedder_factory, with_cache, refresh=True)
             for item, reason in result.failures:
                 print(f"{item.path}:{item.line}: rejected by the engine: {reason}", file=ctx.err)
             results.append(result)
@@ -221,14 +221,17 @@ def rebuild(ctx: Context, loaded: Loaded, include_types: set[str], force: bool =
         for doc_type, items in (("providers", loaded.providers), ("passages", loaded.passages)):
             if doc_type not in include_types:
                 continue
-            live = None if force else unchanged_live_build(ctx, store, doc_type, items, embedder)
+            # normalized once: the unchanged check reads their hashes, the build writes them
+            docs = list(documents(items.values()))
+            live = None if force else unchanged_live_build(ctx, store, doc_type, docs, embedder)
             if live:
                 kept[doc_type] = live
                 print(f"{doc_type}: unchanged ({len(items)} documents match the live build {live}), kept", file=ctx.out)
                 continue
             index = store.create_build(doc_type, bulk_load=True, meta=build_meta(embedder))
             built[doc_type] = index
-            result = write(store, index, doc_type, list(items.values()), ctx.embedder_factory, cache_db)
+            result = write(store, index, doc_type, docs, len(docs), ctx.embedder_factory, cache_db)
+            del docs  # the next type's documents are made without these still held
             results.append(result)
             store.finish_build(index)
             problem = verify(store, index, result, len(items))
@@ -263,7 +266,7 @@ def rebuild(ctx: Context, loaded: Loaded, include_types: set[str], force: bool =
 
 
 def unchanged_live_build(
-    ctx: Context, store: IndexStore, doc_type: str, items: dict[str, Located], embedder: str
+    ctx: Context, store: IndexStore, doc_type: str, docs: list[Document], embedder: str
 ) -> str | None:
     """The live build when it already holds exactly these documents, made by this embedder and
     index definition: rebuilding it would rewrite every vector and graph for nothing. Otherwise
@@ -274,7 +277,7 @@ def unchanged_live_build(
     index, meta = live
     why = meta_mismatch(meta, embedder, store.definition(doc_type))
     if why is None:
-        expected = {doc_id: to_document(item)["content_hash"] for doc_id, item in items.items()}
+        expected = {doc.body["id"]: doc.body["content_hash"] for doc in docs}
         found = difference(expected, store.live_fingerprints(index))
         if found.none:
             return index
