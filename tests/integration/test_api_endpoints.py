@@ -12,6 +12,7 @@ import pytest
 from core.embedder import Embedder
 from core.engines import SyncEngine
 from core.settings import Settings
+from tests.app_log import captured_app_log
 from tests.integration.api_fixtures import api_settings, assert_error, assert_invalid, running_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -73,6 +74,27 @@ async def test_suggest_guide_questions(client: httpx.AsyncClient) -> None:
     questions = (await suggest(client, "how is anxiety tr"))["questions"]
     assert questions and all(q["id"] and q["text"] for q in questions)
     assert any("anxiety" in q["text"].lower() for q in questions)
+
+
+async def test_a_risk_typed_in_the_box_gets_the_safety_block_and_no_names(
+    client: httpx.AsyncClient, a_provider: dict[str, Any]
+) -> None:
+    for typed in ("i want to kill", "my husband hits"):
+        with captured_app_log() as log:
+            body = await suggest(client, typed)
+        assert body["crisis"] and body["crisis"]["resources"], typed
+        assert body["providers"] == [], typed  # fuzzy "want" -> "Wang" was the bug
+        assert typed not in log.getvalue() and '"crisis": true' in log.getvalue(), "logged only as a hash"
+    assert (await suggest(client, "anx"))["crisis"] is None
+    # a risk word is matched exactly, never fuzzily turned into a name
+    first = a_provider["name"].split()[0]
+    assert (await suggest(client, first))["providers"], "names are still suggested for ordinary prefixes"
+
+
+async def test_ordinary_prefixes_are_logged_as_typed(client: httpx.AsyncClient) -> None:
+    with captured_app_log() as log:
+        await suggest(client, "anxiety at wo")
+    assert '"query": "anxiety at wo"' in log.getvalue() and '"crisis": false' in log.getvalue()
 
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "a" * 101}])

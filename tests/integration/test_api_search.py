@@ -11,6 +11,7 @@ import pytest
 
 from core.engines import SyncEngine
 from core.settings import Settings
+from tests.app_log import captured_app_log
 from tests.integration.api_fixtures import assert_invalid
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -366,6 +367,22 @@ async def test_a_crisis_query_gets_the_crisis_block_and_still_results(
     assert all(r["name"] for r in crisis["resources"])
     lists = [body[k]["hits"] for k in ("providers", "passages") if k in body]
     assert lists and all(lists), "the results are still shown below the crisis block"
+
+
+@pytest.mark.parametrize("params", [{"mode": "hybrid"}, {"mode": "bm25"}, {"mode": "vector"}, {"interpret": False}])
+async def test_abuse_gets_its_own_line_and_its_specialists_first_in_every_mode(
+    client: httpx.AsyncClient, params: dict[str, Any]
+) -> None:
+    with captured_app_log() as log:
+        body = await ok(client, q="my husband hits me", type="providers", **params)
+    crisis = body["crisis"]
+    assert [s["id"] for s in crisis["situations"]] == ["partner_violence"]
+    assert crisis["resources"][0]["phone"] == "1-800-799-7233"
+    assert "my husband hits me" not in log.getvalue(), "a risk query is logged only as a hash"
+    hits = body["providers"]["hits"]
+    treats = [bool({"Domestic Abuse", "Physical Assault", "Trauma"} & set(h["specialties"])) for h in hits]
+    assert treats[0], "the first provider treats abuse, assault or trauma"
+    assert treats == sorted(treats, reverse=True), "no provider without the specialty outranks one with it"
 
 
 async def test_an_ordinary_query_has_no_crisis_block(client: httpx.AsyncClient) -> None:
