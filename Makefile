@@ -1,4 +1,4 @@
-# The project's commands (SPEC: Commands). `make run` and `make test` are all a newcomer needs.
+# The project's commands (docs/contract.md: Commands). `make run` and `make test` are all a newcomer needs.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv

@@ -1,4 +1,4 @@
-"""One settings object, read from the environment (SPEC: Environment) and passed in."""
+"""One settings object, read from the environment (docs/contract.md: Environment) and passed in."""
 
 from __future__ import annotations
 

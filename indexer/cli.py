@@ -1,4 +1,4 @@
-"""`python -m indexer`: load, rebuild, delete and roll back (SPEC: Commands).
+"""`python -m indexer`: load, rebuild, delete and roll back (docs/contract.md: Commands).
 
 Exit codes: 0 all records indexed; 1 some records rejected (each as PATH:LINE: reason on
 stderr); 2 usage error or the cluster unreachable. A rejected or failed run never changes

@@ -1,4 +1,4 @@
-"""Normalization: a valid SPEC record becomes the document we index.
+"""Normalization: a valid input record (docs/contract.md) becomes the document we index.
 
 One specialty taxonomy, trimmed and de-duplicated lists, placeholder places dropped, state
 names unified, placeholder bios flagged in `bio_quality` (which ranking reads), never deleted.

@@ -1,4 +1,4 @@
-"""Pydantic models of the SPEC input records: what a valid provider or passage is."""
+"""Pydantic models of the input records (docs/contract.md: Input records): what a valid provider or passage is."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation: a raw record becomes a SPEC record, or a rejection that says where and why."""
+"""Validation: a raw record becomes an input record (docs/contract.md), or a rejection that says where and why."""
 
 from __future__ import annotations
 

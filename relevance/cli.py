@@ -1,7 +1,7 @@
-"""`python -m relevance`: score the search API against judged queries (SPEC: Commands).
+"""`python -m relevance`: score the search API against judged queries (docs/contract.md: Commands).
 
 eval
-  runs every judged query of Q through the API once per mode (SPEC Search API v1,
+  runs every judged query of Q through the API once per mode (docs/contract.md: Search API v1,
   size = k, 4 requests in flight) and writes the means to OUT (JSON), each run beside it as
   OUT.<mode>.run (TREC run format) and, for hybrid, OUT.hybrid.legs.json (which leg brought
   each hit); prints a mode x metric table, bootstrap intervals and, for each pair of modes, a

@@ -12,4 +12,4 @@ class JudgmentError(RelevanceError):
 
 
 class ApiError(RelevanceError):
-    """The search API could not be reached or answered something other than SPEC's shape."""
+    """The search API could not be reached or answered something other than the contract's shape (docs/contract.md)."""

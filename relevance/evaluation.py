@@ -1,6 +1,6 @@
 """`eval`: run the judged queries through the API once per mode, score them, save the run.
 
-What is saved is described in `relevance.saved`; the JSON keeps SPEC's shape
+What is saved is described in `relevance.saved`; the JSON keeps the contract's shape (docs/contract.md: Commands)
 (``{"<mode>": {"ndcg@10": x, ...}}``) with the extra keys prefixed by an underscore.
 """
 

@@ -1,4 +1,4 @@
-"""Runs: send each query to the search API (SPEC: Search API v1) and keep the ranked ids.
+"""Runs: send each query to the search API (docs/contract.md: Search API v1) and keep the ranked ids.
 
 Over HTTP (``--api URL``) or in-process (``--app``): the ASGI app from
 ``search_api.app.create_app`` behind ``httpx.ASGITransport``, its lifespan (startup and
@@ -8,7 +8,7 @@ At most `concurrency` (4) queries are in flight at once.
 A run is ``{qid: {docid: score}}`` with score ``1/rank``: ir_measures orders by score, and the
 API's own scores may tie, which would let a tie-break reorder what the API returned.
 
-Hybrid queries are sent with ``explain=true`` (SPEC: "each leg's rank and score" per hit), so
+Hybrid queries are sent with ``explain=true`` (docs/contract.md: each leg's rank and score per hit), so
 each hit's legs are kept: ``{qid: {docid: {leg: rank in that leg}}}``, which tells whether BM25,
 the vector leg or both brought it. The ranking itself does not change with ``explain``.
 """
@@ -34,10 +34,10 @@ Legs = dict[str, dict[str, dict[str, int]]]  # qid -> docid -> leg ("bm25", "vec
 Hit = tuple[str, dict[str, int]]  # doc id, its rank in each leg (empty without explain)
 
 MODES = ("bm25", "vector", "hybrid")
-MAX_SIZE = 50  # SPEC: size is at most 50
+MAX_SIZE = 50  # docs/contract.md: size is at most 50
 CONCURRENCY = 4
 TIMEOUT_S = 60.0
-RETRIES_503 = 3  # SPEC: 503 with Retry-After while the cluster is unreachable
+RETRIES_503 = 3  # docs/contract.md: 503 with Retry-After while the cluster is unreachable
 MAX_RETRY_WAIT_S = 10.0
 APP_STARTUP_TIMEOUT_S = 300.0  # the app may load an embedding model at startup
 IN_PROCESS_URL = "http://in-process"
@@ -55,7 +55,7 @@ def ranked_scores(ids: Iterable[str]) -> dict[str, float]:
 
 
 def hit_ids(payload: Any, doc_type: str) -> list[str]:
-    """The ids of `payload[doc_type]["hits"]`, in order; ValueError if the shape is not SPEC's."""
+    """The ids of `payload[doc_type]["hits"]`, in order; ValueError if the shape is not the contract's."""
     try:
         hits = payload[doc_type]["hits"]
         if not isinstance(hits, list):
@@ -66,7 +66,7 @@ def hit_ids(payload: Any, doc_type: str) -> list[str]:
 
 
 def hit_legs(hit: Any) -> dict[str, int]:
-    """{leg: rank} from a hit's `explain.legs` (SPEC: explain); empty when absent."""
+    """{leg: rank} from a hit's `explain.legs` (docs/contract.md: explain); empty when absent."""
     legs = hit.get("explain", {}).get("legs", {}) if isinstance(hit, dict) else {}
     if not isinstance(legs, dict):
         return {}

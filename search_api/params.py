@@ -1,4 +1,4 @@
-"""The v1 search request: every SPEC parameter, validated; analysts' overrides on top."""
+"""The v1 search request: every parameter of docs/contract.md, validated; analysts' overrides on top."""
 
 from __future__ import annotations
 

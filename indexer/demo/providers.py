@@ -1,6 +1,6 @@
 """Deterministic, realistic provider records for demos and load tests.
 
-`generate_providers(n, seed)` streams SPEC provider dicts. One `random.Random(seed)` is
+`generate_providers(n, seed)` streams provider dicts (docs/contract.md: Input records). One `random.Random(seed)` is
 consumed record by record and nothing depends on `n`, so the first k records of a run of
 n equal a run of k, and memory stays flat however large n is.
 
@@ -1497,6 +1497,6 @@ def _stream(n: int, seed: int) -> Iterator[DemoProvider]:
 
 
 def generate_providers(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """n provider records in the SPEC shape; the same (n, seed) gives the same records,
+    """n provider records in the input-record shape (docs/contract.md); the same (n, seed) gives the same records,
     and the first k of any run equal a run of k. Streamed: memory does not grow with n."""
     return (demo.record for demo in generate_annotated_providers(n, seed))

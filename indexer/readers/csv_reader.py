@@ -1,4 +1,4 @@
-"""Providers from CSV: the SPEC field names as columns, lists separated by `;`.
+"""Providers from CSV: the record's field names as columns (docs/contract.md: Input records), lists separated by `;`.
 
 Address and location may be given as `street, city, state, zip, lat, lon` columns or as
 `address.street`, `location.lat` and so on.

@@ -10,7 +10,7 @@
   outage tests never touch the shared engine. `GatedProxy` adds a gate that holds what the
   API sends the engine until released (a request reliably in flight).
 * `api_process(env)`: `python -m search_api` as a real uvicorn subprocess on a free port.
-* assertions on the error shape SPEC gives: `{"error": {"code", "message"}}`.
+* assertions on the error shape docs/contract.md gives: `{"error": {"code", "message"}}`.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ async def running_app(settings: Settings, embedder: Embedder) -> AsyncIterator[h
 
 
 def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
-    """SPEC: errors are JSON `{"error": {"code", "message"}}`, never a stack trace."""
+    """docs/contract.md: errors are JSON `{"error": {"code", "message"}}`, never a stack trace."""
     assert response.status_code == status, response.text[:500]
     assert response.headers["content-type"].startswith("application/json")
     assert "Traceback" not in response.text

@@ -1,4 +1,4 @@
-"""The other endpoints against the real engine (SPEC: Search API v1): typeahead, documents
+"""The other endpoints against the real engine (docs/contract.md: Search API v1): typeahead, documents
 by id, health and readiness, the OpenAPI document."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Hostile and odd input against the real engine: empty, huge, binary, emoji, control
 characters, right-to-left text, JSON and query syntax get 200 or 422, never a 500 and never
-a stack trace (SPEC: Errors). Ends with a seeded fuzz run over /v1/search and /v1/suggest."""
+a stack trace (docs/contract.md: Errors). Ends with a seeded fuzz run over /v1/search and /v1/suggest."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The cluster going away and coming back (SPEC: Errors; DESIGN: the API survives outages).
+"""The cluster going away and coming back (docs/contract.md: Errors; docs/architecture.md: a search request).
 
 The app talks to the real engine through a local TCP proxy whose switch makes the cluster
 look stopped (every connection reset) or frozen (connections accepted, never answered); the

@@ -1,4 +1,4 @@
-"""`/v1/search` against the real engine and the real model (SPEC: Search API v1): every
+"""`/v1/search` against the real engine and the real model (docs/contract.md: Search API v1): every
 parameter on GET and POST, validation, filters on both legs in every mode, kNN that does
 not come back short, `type`, `explain`, stable pages, `took_ms`, and the crisis block."""
 
@@ -85,7 +85,7 @@ def target(cluster: SyncEngine, corpus: Settings) -> dict[str, Any]:
 
 
 def every_parameter(target: dict[str, Any], mode: str) -> dict[str, Any]:
-    """Every SPEC parameter, each chosen so that `target` matches them all."""
+    """Every parameter of docs/contract.md, each chosen so that `target` matches them all."""
     return {
         "q": target["name"],
         "type": "all",

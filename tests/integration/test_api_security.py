@@ -529,7 +529,7 @@ async def test_giant_headers_and_urls_are_refused_and_the_server_carries_on(
 ) -> None:
     answer = await asyncio.to_thread(raw, server, request_bytes)
     assert status_of(answer) == expected, answer[:300]
-    if expected != 400:  # the app's own answers are in the SPEC shape
+    if expected != 400:  # the app's own answers are in the contract's shape (docs/contract.md: Errors)
         assert b'{"error":{"code":' in answer
     async with httpx.AsyncClient(timeout=10) as client:
         assert (await client.get(f"http://127.0.0.1:{server}/healthz")).status_code == 200

@@ -1,5 +1,5 @@
 """`python -m indexer providers|passages|pages|delete` against the real engine with the real
-model (SPEC: Commands, exit codes, Input records).
+model (docs/contract.md: Commands, exit codes, Input records).
 
 Exit codes: 0 all records indexed; 1 some records rejected, each as `PATH:LINE: reason` on
 stderr; 2 usage error or the cluster unreachable. A rejected run changes nothing the alias
@@ -131,7 +131,7 @@ def test_allow_invalid_indexes_the_good_lines_and_still_exits_1(
 
     run = indexer("providers", "--allow-invalid", str(path))
 
-    assert run.code == 1  # SPEC: 1 some records rejected
+    assert run.code == 1  # docs/contract.md: 1 some records rejected
     assert f"{path}:5: record 'huge-bio'" in run.err
     assert "providers: indexed 2, rejected 4" in run.out
     assert set(sources(cluster, settings.providers_alias)) == {"good-1", "good-3", "good-4"}

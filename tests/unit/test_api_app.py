@@ -1,5 +1,5 @@
 """The app without a cluster (nothing listens at ES_URL) and with a fake embedder: validation
-answers 422 in the SPEC error shape on GET and POST before the cluster is asked, the cluster
+answers 422 in the contract's error shape (docs/contract.md) on GET and POST before the cluster is asked, the cluster
 being away gives 503 with Retry-After, health and readiness, and no stack trace ever."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The v1 search request model (SPEC: Search API v1): what is accepted, what is refused."""
+"""The v1 search request model (docs/contract.md: Search API v1): what is accepted, what is refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation turns a raw record into a SPEC record, or a one-line reason that names the
+"""Validation turns a raw record into an input record (docs/contract.md), or a one-line reason that names the
 record (when it has an id) and each failing field."""
 
 from __future__ import annotations

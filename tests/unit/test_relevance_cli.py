@@ -1,4 +1,4 @@
-"""What `python -m relevance eval` promises (SPEC: Commands): it runs the judged queries
+"""What `python -m relevance eval` promises (docs/contract.md: Commands): it runs the judged queries
 through the API once per mode, writes the means, intervals, unjudged share and metadata as
 JSON with the runs beside it, prints a table and the paired tests, and turns bad input or an
 unreachable API into one line on stderr and exit 2."""
@@ -27,7 +27,7 @@ CANNED = {
     "hybrid": {"panic attacks": ["d2", "d1"], "grief": ["e1", "x1"], "insomnia": ["f1"]},
     "vector": {"panic attacks": ["x1", "x2"], "grief": ["x3"], "insomnia": []},
 }
-# The legs the fake API's explain reports for hybrid hits (SPEC: explain).
+# The legs the fake API's explain reports for hybrid hits (docs/contract.md: explain).
 LEGS = {"d2": {"bm25": 2, "vector": 1}, "d1": {"bm25": 1}, "e1": {"vector": 1}, "x1": {"vector": 2}, "f1": {"bm25": 1}}
 METRIC_KEYS = {"ndcg@10", "mrr", "recall@10", "p@10", "err@10"}
 

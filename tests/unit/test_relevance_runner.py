@@ -1,4 +1,4 @@
-"""What `relevance.runner` promises: one run per mode from SPEC's search response, in the
+"""What `relevance.runner` promises: one run per mode from the contract's search response (docs/contract.md), in the
 API's order even when its scores tie, at most 4 requests in flight, the app's lifespan run
 in-process, and an ApiError (never a raw exception) for every failure."""
 
