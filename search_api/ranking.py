@@ -158,12 +158,17 @@ def rank_passages(
 
 
 def lead_with(
-    fused: list[Fused], sources: Mapping[str, Mapping[str, Any]], field: str, wanted: Sequence[str]
+    fused: list[Fused],
+    sources: Mapping[str, Mapping[str, Any]],
+    field: str,
+    wanted: Sequence[str],
+    places: int | None = None,
 ) -> list[Fused]:
     """The documents whose `field` holds the first of `wanted` first, then those holding the
-    next, and so on; the rest after; each group in its fused order. Where a query signals abuse
-    or assault, its specialists and the guide answers about safety lead whatever else scored
-    higher (a boost could be outweighed; this order cannot)."""
+    next, and so on; each group in its fused order. With `places`, only that many of them move to
+    the front and everything else keeps its fused order. Where a query signals abuse or assault,
+    its specialists (every one) and the best guide answer about safety (one place: the answer to
+    the exact question must not be pushed off the page) lead whatever else scored higher."""
     if not wanted:
         return fused
     tier = {fold(w): i for i, w in reversed(list(enumerate(wanted)))}
@@ -172,4 +177,6 @@ def lead_with(
         values = sources.get(entry.doc_id, {}).get(field, [])
         return min((tier[key] for key in map(fold, values) if key in tier), default=len(wanted))
 
-    return sorted(fused, key=tier_of)  # stable: ties keep their fused order
+    leaders = sorted((e for e in fused if tier_of(e) < len(wanted)), key=tier_of)[:places]  # stable
+    chosen = {id(e) for e in leaders}
+    return [*leaders, *(e for e in fused if id(e) not in chosen)]

@@ -278,12 +278,12 @@ class SearchService:
                 ranked[doc_type] = rank_passages(
                     legs, sources, hybrid, tuning, weight, retrieval.window, fusion, rank_constant
                 )
-            # where there is abuse or assault the right help comes first, in every mode
+            # where there is abuse or assault the right help comes first, in every mode (docs/safety.md)
             help = help_first(retrieval.safety)
             if doc_type is SearchType.PROVIDERS:
                 ranked[doc_type] = lead_with(ranked[doc_type], sources, "specialties", help.specialties)
             else:
-                ranked[doc_type] = lead_with(ranked[doc_type], sources, "topics", help.passage_topics)
+                ranked[doc_type] = lead_with(ranked[doc_type], sources, "topics", help.passage_topics, places=1)
         return ranked
 
     def respond(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> dict[str, Any]:

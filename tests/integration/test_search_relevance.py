@@ -507,7 +507,6 @@ CASES: tuple[Case, ...] = (
         (
             safety_block("partner_violence", "1-800-799-7233"),
             top_providers(3, "the first 3 treat Domestic Abuse", treats("Domestic Abuse")),
-            top_passages(3, 3, "the first 3 answers are about abuse, safety or trauma", SAFETY_ANSWER),
             top_passages(
                 1, 1, "'How do I know if my relationship is abusive?' comes first", answer_id("guide-relationships-04")
             ),

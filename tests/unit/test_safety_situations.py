@@ -165,3 +165,11 @@ def test_lead_with_puts_each_wanted_value_first_in_turn_and_keeps_fused_order_wi
     ordered = lead_with(fused, sources, "specialties", ["domestic abuse", "Trauma"])
     assert [e.doc_id for e in ordered] == ["abuse-a", "abuse-b", "trauma-a", "couples", "family"]
     assert lead_with(fused, sources, "specialties", []) == fused
+
+
+def test_lead_with_a_number_of_places_moves_only_that_many_to_the_front() -> None:
+    ids = ("exact-answer", "other", "safety-a", "safety-b")
+    fused = [Fused(doc_id, 1.0 - i / 10) for i, doc_id in enumerate(ids)]
+    sources = {"safety-a": {"topics": ["trauma"]}, "safety-b": {"topics": ["domestic-violence"]}}
+    ordered = lead_with(fused, sources, "topics", ["domestic-violence", "trauma"], places=1)
+    assert [e.doc_id for e in ordered] == ["safety-b", "exact-answer", "other", "safety-a"]
