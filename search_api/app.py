@@ -281,14 +281,11 @@ def _mount_web(app: FastAPI, page_key: str | None) -> None:
             return _page(index, page_key)
         return JSONResponse({"service": "CareSearch API", "docs": "/docs"})
 
-    for name in ("workbench",):
-        path = WEB_DIR / f"{name}.html"
+    workbench = WEB_DIR / "workbench.html"
 
-        async def serve(path: Path = path) -> Response:
-            return (
-                _page(path, page_key)
-                if path.exists()
-                else JSONResponse({"error": {"code": "not_found", "message": "not built"}}, 404)
-            )
-
-        app.add_api_route(f"/{name}", serve, include_in_schema=False)
+    # no parameters: the file served is fixed here (a default argument would be a query parameter)
+    @app.get("/workbench", include_in_schema=False)
+    async def serve() -> Response:
+        if workbench.exists():
+            return _page(workbench, page_key)
+        return JSONResponse({"error": {"code": "not_found", "message": "not built"}}, 404)

@@ -158,3 +158,10 @@ def test_the_published_schema_documents_the_error_answers_as_they_are_given() ->
     assert "Retry-After" in search["503"]["headers"] and "Retry-After" in search["429"]["headers"]
     assert "404" in schema["paths"]["/v1/providers/{doc_id}"]["get"]["responses"]
     assert "HTTPValidationError" not in schema["components"]["schemas"]  # FastAPI's shape is not ours
+
+
+async def test_the_workbench_page_is_the_only_file_it_serves(client: httpx.AsyncClient) -> None:
+    # it once took its file from a default argument, which FastAPI read as a query parameter
+    plain = await client.get("/workbench")
+    asked = await client.get("/workbench", params={"path": __file__})
+    assert (asked.status_code, asked.text) == (plain.status_code, plain.text)
