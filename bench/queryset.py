@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl
 import httpx
 from pydantic import ValidationError
 
-from search_api.interpret import interpret
+from search_api.doc_types import PROVIDERS
 from search_api.params import LIST_PARAMS, SearchParams
-from search_api.query_bodies import provider_filters
-from search_api.service import merged_filters
+from search_api.plan import plan
+from search_api.tuning import DEFAULT_TUNING
 
 DEFAULT_QUERIES = Path(__file__).resolve().with_name("queries.tsv")
 
@@ -72,6 +72,4 @@ def read_query_set(path: Path = DEFAULT_QUERIES) -> list[BenchQuery]:
 
 def engine_filters(query: BenchQuery) -> list[dict[str, Any]]:
     """The provider filter clauses the API would send for this query."""
-    params = query.search_params()
-    filters, _ = merged_filters(params, interpret(params.q))
-    return provider_filters(filters)
+    return plan(query.search_params(), DEFAULT_TUNING).leg_plan(PROVIDERS).filters

@@ -307,9 +307,8 @@ def floor_stage(settings: Settings, queries: list[BenchQuery], report: dict[str,
     """What the API cannot go below: the engine's work for one leg, the model's for one query."""
     from core.embedder import LazyEmbedder
     from core.engines import SyncEngine
-    from search_api.interpret import interpret
-    from search_api.query_bodies import provider_bm25, provider_knn, provider_plan, with_leg_fields
-    from search_api.service import merged_filters
+    from search_api.doc_types import PROVIDERS
+    from search_api.plan import plan
     from search_api.tuning import DEFAULT_TUNING
 
     # the model as the API loads it (search_api/app.py)
@@ -326,21 +325,16 @@ def floor_stage(settings: Settings, queries: list[BenchQuery], report: dict[str,
 
     engine = SyncEngine(settings)
     alias = settings.providers_alias
-    window = DEFAULT_TUNING.window
-    num_candidates = max(DEFAULT_TUNING.num_candidates, window)
     bm25_wall: list[float] = []
     bm25_took: list[float] = []
     knn_wall: list[float] = []
     knn_took: list[float] = []
     try:
         for query, vector in zip(queries, vectors, strict=True):
-            params = query.search_params()
-            meaning = interpret(params.q)
-            filters, _ = merged_filters(params, meaning)
-            plan = provider_plan(query.text, meaning, filters, window, num_candidates)
+            leg = plan(query.search_params(), DEFAULT_TUNING).leg_plan(PROVIDERS)
             for body, walls, tooks in (
-                (with_leg_fields("providers", provider_bm25(plan)), bm25_wall, bm25_took),
-                (with_leg_fields("providers", provider_knn(plan, engine.dialect, vector)), knn_wall, knn_took),
+                (PROVIDERS.leg_request(PROVIDERS.bm25(leg)), bm25_wall, bm25_took),
+                (PROVIDERS.leg_request(PROVIDERS.knn(leg, engine.dialect, vector)), knn_wall, knn_took),
             ):
                 t = time.perf_counter()
                 found = engine.request("POST", f"/{alias}/_search", body)

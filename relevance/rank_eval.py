@@ -5,7 +5,7 @@ ratings given. The API's hybrid ranking needs a query vector and fuses in the AP
 single engine request reproduces it; what the engine can reproduce exactly is **bm25 mode**,
 which returns the engine's order untouched. So each request is, by default
 (``--request api-bm25``), the very BM25 body the API sends in bm25 mode for that query and
-type (search_api.query_bodies; lay terms apply through the index's synonym rules, and for
+type (search_api.plan and search_api.doc_types; lay terms apply through the index's synonym rules, and for
 providers the understood place becomes a filter and the named specialties and ages boosts),
 less what
 ``_rank_eval`` sets or refuses (size, highlight, _source, track_total_hits). With
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +38,11 @@ from core.engines import SyncEngine
 from core.settings import Settings
 from relevance.errors import JudgmentError, RelevanceError
 from relevance.judgments import Qrels, Queries
-from search_api.interpret import interpret
-from search_api.params import SearchParams
-from search_api.query_bodies import (
-    PASSAGE_FIELDS,
-    PROVIDER_FIELDS,
-    LegPlan,
-    passage_bm25,
-    provider_bm25,
-    provider_plan,
-)
-from search_api.service import merged_filters
+from search_api.doc_types import BY_KIND
+from search_api.params import SearchParams, SearchType
+from search_api.plan import plan
+from search_api.query_bodies import PASSAGE_FIELDS, PROVIDER_FIELDS
+from search_api.tuning import DEFAULT_TUNING
 
 SUFFIX = ".rank_eval.json"
 REQUESTS = ("api-bm25", "multi-match")
@@ -100,17 +95,15 @@ def request_builder(kind: str, doc_type: str, k: int) -> RequestBuilder:
     fields = PASSAGE_FIELDS if doc_type == "passages" else PROVIDER_FIELDS
     if kind == "multi-match":
         return lambda text: {"query": {"multi_match": {"query": text, "fields": fields, "type": "most_fields"}}}
-    if doc_type == "passages":
-        return lambda text: _engine_side(passage_bm25(LegPlan(text, [], k, k)))
-    return lambda text: _engine_side(_provider_bm25(text, k))
+    return lambda text: _engine_side(_api_bm25(text, doc_type, k))
 
 
-def _provider_bm25(text: str, k: int) -> dict[str, Any]:
-    """As SearchService.retrieve builds bm25 mode's provider body, understanding included."""
-    meaning = interpret(text)
-    params = SearchParams.model_validate({"q": text[:500], "type": "providers", "mode": "bm25"})
-    filters, _ = merged_filters(params, meaning)
-    return provider_bm25(provider_plan(text, meaning, filters, k, k))
+def _api_bm25(text: str, doc_type: str, k: int) -> dict[str, Any]:
+    """As SearchService.retrieve builds bm25 mode's body, understanding included, k hits."""
+    params = SearchParams.model_validate({"q": text[:500], "type": doc_type, "mode": "bm25"})
+    kind = BY_KIND[SearchType(doc_type)]
+    leg = replace(plan(params, DEFAULT_TUNING).leg_plan(kind), window=k, num_candidates=k)
+    return kind.bm25(leg)
 
 
 def default_index(doc_type: str) -> str:

@@ -1,5 +1,5 @@
 """What a typed query means: specialties, age groups, approaches, remote or in person, place,
-and whether it signals a crisis (DESIGN: the flow, "interpret").
+and whether it signals a risk (docs/architecture.md: a search request, "interpret").
 
 Pure functions over the query text; the only I/O is reading `mappings/` once. Explicit
 request parameters (`specialty=`, `state=`...) are merged elsewhere, not here.
@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.geo import STATES
-from core.lay_terms import Match, Target, clinical_terms, lay_table, normalize
+from core.lay_terms import Match, Target, lay_table, normalize
+from search_api.query_text import QueryText
 from search_api.safety import NOTHING, Recognition, help_first, recognise
 
 
@@ -26,7 +27,6 @@ class Interpretation:
     city: str | None = None
     zip: str | None = None
     matched_terms: list[tuple[str, str]] = field(default_factory=list)  # (found, meaning)
-    expanded_query: str = ""  # the query plus the clinical names of what it meant (BM25 leg)
     safety: Recognition = NOTHING  # the situations of risk it signals
 
     @property
@@ -319,17 +319,12 @@ def _targets(matches: list[Match], explicit_age: bool) -> list[tuple[str, Target
     return pairs
 
 
-def _expand(query: str, names: list[str]) -> str:
-    """The query followed by the clinical words of what it meant, minus words already there."""
-    text = f" {normalize(query)} "
-    extra = [t for name in names for t in clinical_terms(name) if f" {t} " not in text]
-    return " ".join([query.strip(), *dict.fromkeys(extra)])
-
-
-def interpret(query: str) -> Interpretation:
+def interpret(query: str | QueryText) -> Interpretation:
     """Read a typed query: "someone to help my teen stop cutting" -> Self Harm, Adolescents."""
-    place = find_place(query)
-    text = normalize(_blank(query, place.spans))
+    read = query if isinstance(query, QueryText) else QueryText.of(query)
+    typed = read.typed
+    place = find_place(typed)
+    text = normalize(_blank(typed, place.spans)) if place.spans else read.normalized
     ages = find_ages(text)
     pairs = _targets(lay_table().find(text.split()), explicit_age=bool(ages))
     pairs += [(words, ("age_group", group)) for words, group in ages]
@@ -339,7 +334,7 @@ def interpret(query: str) -> Interpretation:
         by_kind.setdefault(kind, [])
         if name not in by_kind[kind]:
             by_kind[kind].append(name)
-    safety = recognise(query)
+    safety = recognise(read)
     help = help_first(safety)
     # where there is abuse or assault, its specialists are what the query needs, and couples or
     # family counselling ("my husband" -> partner relationships) is the wrong first offer
@@ -358,7 +353,6 @@ def interpret(query: str) -> Interpretation:
         state=place.state,
         city=place.city,
         zip=place.zip,
-        matched_terms=list(dict.fromkeys([*matched, *_place_terms(query, place)])),
-        expanded_query=_expand(query, [*specialties, *age_groups, *therapy_types]),
+        matched_terms=list(dict.fromkeys([*matched, *_place_terms(typed, place)])),
         safety=safety,
     )

@@ -1,4 +1,6 @@
-"""Search bodies as pure functions: filters, the BM25 leg and the kNN leg for each index.
+"""Search request bodies as pure functions: filters, the BM25 and kNN legs, highlights, the
+page and its facets. The answers are read in engine_answers; which body each document type
+uses is said in doc_types.
 
 Both legs get exactly the same filters; on the kNN leg they go inside the kNN clause
 (pre-filtering) so that kNN never comes back short.
@@ -6,30 +8,17 @@ Both legs get exactly the same filters; on the kNN leg they go inside the kNN cl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.engines import Dialect, knn_body
 from core.geo import canonical_state
 from core.taxonomy import age_groups, specialties
-from search_api.typos import unknown_words, without_filler
-
-if TYPE_CHECKING:
-    from search_api.interpret import Interpretation
+from search_api.leg_fields import ID_FIELD
+from search_api.query_text import QueryText
 
 SOURCE_EXCLUDES = ["embedding", "content_hash"]
-# What a leg returns per hit: only what ranking reads, from doc values (no _source: parsing a
-# hundred sources per leg, each with its 384-float vector, was most of a leg's cost). The page's
-# own documents, with highlights, and the facet counts over the fused list come in one more
-# request, after fusion (facets_body).
-PROVIDER_LEG_FIELDS = {
-    "primary_specialties": "primary_specialties.keyword",
-    "specialties": "specialties.keyword",
-    "ages_served": "ages_served",
-    "therapy_types": "therapy_types.keyword",
-    "bio_quality": "bio_quality",
-}
 # facet name -> the keyword field counted; and the yes/no facets, counted where true
 FACET_FIELDS = {
     "specialties": "specialties.keyword",
@@ -42,10 +31,7 @@ FACET_FIELDS = {
 }
 FACET_FLAGS = ("remote_only", "telehealth", "accepting_new_clients")
 FACET_TOP = 15
-PASSAGE_LEG_FIELDS = {"topics": "topics"}
 TYPO_BOOST = 0.3
-ID_FIELD = "id"  # the document id as a keyword with doc values (the indexer sets `_id` to it)
-SINGLE_VALUED = {"bio_quality"}
 PROVIDER_FIELDS = ["primary_specialties^3", "specialties^2", "therapy_types^1.5", "bio", "name^0.5", "credentials^0.5"]
 PASSAGE_FIELDS = ["title^2", "text", "guide.text^0.5"]
 
@@ -54,28 +40,12 @@ PASSAGE_FIELDS = ["title^2", "text", "guide.text^0.5"]
 class LegPlan:
     """What both legs of one index search share."""
 
-    query_text: str
+    query: QueryText
     filters: list[dict[str, Any]]
     window: int
     num_candidates: int
     boost_specialties: list[str] = field(default_factory=list)
     boost_ages: list[str] = field(default_factory=list)
-
-
-def provider_plan(
-    text: str, meaning: Interpretation, filters: dict[str, Any], window: int, num_candidates: int
-) -> LegPlan:
-    """The provider legs' plan as the API makes it: the merged filter values as engine clauses,
-    the specialties and ages the query names as boosts (the bench's floor and `_rank_eval`
-    bodies use it too, so they measure what the API sends)."""
-    return LegPlan(
-        text,
-        provider_filters(filters),
-        window,
-        num_candidates,
-        boost_specialties=meaning.specialties,
-        boost_ages=meaning.age_groups,
-    )
 
 
 # ------------------------------------------------------------------ filters
@@ -125,19 +95,17 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
     return clauses
 
 
-def typo_tolerant(text: str, fields: list[str], exact_text: str | None = None) -> list[dict[str, Any]]:
+def typo_tolerant(query: QueryText, fields: list[str], exact_text: str | None = None) -> list[dict[str, Any]]:
     """Weak clauses for the words as typed, without the lay-term synonyms (fuzziness and
     synonym graphs do not mix): every word exactly (of `exact_text` when given), and the words no
-    dictionary knows
-    (search_api/typos.py) within an edit or two. Fuzzy expansion of words spelled right cost
-    half of the provider BM25 leg at 100,000 providers and found nothing the exact clause
-    does not."""
-    clause = {"query": text, "fields": fields, "analyzer": "english_index", "boost": TYPO_BOOST}
-    exact = text if exact_text is None else exact_text
+    dictionary knows (search_api/typos.py) within an edit or two. Fuzzy expansion of words
+    spelled right cost half of the provider BM25 leg at 100,000 providers and found nothing the
+    exact clause does not."""
+    clause = {"query": query.typed, "fields": fields, "analyzer": "english_index", "boost": TYPO_BOOST}
+    exact = query.typed if exact_text is None else exact_text
     clauses: list[dict[str, Any]] = [{"multi_match": {**clause, "query": exact}}] if exact.strip() else []
-    words = unknown_words(text)
-    if words:
-        fuzzy = {**clause, "query": " ".join(words), "fuzziness": "AUTO", "prefix_length": 1}
+    if query.unknown_words:
+        fuzzy = {**clause, "query": " ".join(query.unknown_words), "fuzziness": "AUTO", "prefix_length": 1}
         clauses.append({"multi_match": fuzzy})
     return clauses
 
@@ -150,7 +118,7 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
     # every bio: 4 of the leg's 10 ms at 100,000 providers. (The small guide index keeps them:
     # there "my" still tells "my teen" questions apart.)
     fields = ["specialties", "therapy_types", "bio", "name"]
-    should = typo_tolerant(plan.query_text, fields, exact_text=without_filler(plan.query_text))
+    should = typo_tolerant(plan.query, fields, exact_text=plan.query.without_filler)
     if plan.boost_specialties:
         should.append({"terms": {"primary_specialties.keyword": plan.boost_specialties, "boost": 3.0}})
         should.append({"terms": {"specialties.keyword": plan.boost_specialties, "boost": 1.5}})
@@ -163,7 +131,7 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
         "query": {
             "bool": {
                 "should": [
-                    {"multi_match": {"query": plan.query_text, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
+                    {"multi_match": {"query": plan.query.typed, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
                     *should,
                 ],
                 "minimum_should_match": 1,
@@ -183,7 +151,8 @@ def provider_highlight(text: str) -> dict[str, Any]:
     }
 
 
-def provider_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
+def knn_leg(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
+    """The kNN leg of either index: the same shape, the filters inside the kNN clause."""
     return {
         "size": plan.window,
         "_source": False,  # see with_leg_fields
@@ -209,8 +178,8 @@ def passage_highlight(text: str) -> dict[str, Any]:
 
 def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
-        {"multi_match": {"query": plan.query_text, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
-        *typo_tolerant(plan.query_text, ["title", "text"]),
+        {"multi_match": {"query": plan.query.typed, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
+        *typo_tolerant(plan.query, ["title", "text"]),
     ]
     return {
         "size": plan.window,
@@ -220,68 +189,26 @@ def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     }
 
 
-def passage_knn(plan: LegPlan, dialect: Dialect, vector: list[float]) -> dict[str, Any]:
-    return {
-        "size": plan.window,
-        "_source": False,  # see with_leg_fields
-        **knn_body(dialect, "embedding", vector, plan.window, plan.num_candidates, plan.filters),
-    }
-
-
 # ------------------------------------------------------------------ what legs return
 
 
-def with_leg_fields(doc_type: str, body: dict[str, Any]) -> dict[str, Any]:
-    """A leg's body asking for the doc values ranking and facets read (added where the legs are
-    sent, so the bodies above stay what `_rank_eval` and the analysts' tools can reuse).
+def with_leg_fields(body: dict[str, Any], leg_fields: Mapping[str, str]) -> dict[str, Any]:
+    """A leg's body asking for the doc values ranking and facets read (`leg_fields`; added where
+    the legs are sent, so the bodies above stay what `_rank_eval` and the analysts' tools reuse).
 
     No stored field is read, not even `_id` (the id comes from the `id` doc values): stored
     fields are decompressed a block at a time, and a block holding vectors in `_source` made
     reading a hundred `_id`s cost more than the search (at 100,000 providers, 10 -> 5 ms a leg)."""
-    fields = PROVIDER_LEG_FIELDS if doc_type == "providers" else PASSAGE_LEG_FIELDS
     lean = {k: v for k, v in body.items() if k != "_source"}
-    return {**lean, "stored_fields": "_none_", "docvalue_fields": [ID_FIELD, *fields.values()]}
-
-
-def leg_hit(doc_type: str, hit: dict[str, Any]) -> dict[str, Any]:
-    """A leg hit as ranking reads it: `_id`, `_index`, `_score` and the `_source` fields
-    ranking and facets need, from the doc values `with_leg_fields` asked for."""
-    fields = hit.get("fields", {})
-    return {
-        "_id": fields[ID_FIELD][0],
-        "_index": hit["_index"],
-        "_score": hit.get("_score"),
-        "_source": leg_source(doc_type, fields),
-    }
-
-
-def leg_source(doc_type: str, fields: dict[str, list[Any]]) -> dict[str, Any]:
-    """A leg hit's doc values as the `_source` fields ranking reads. Doc values come
-    sorted: the primary specialties (the first ones of `specialties`) are put back in front.
-    (Runs for every hit of every leg: a few hundred times a query, so it is kept plain.)"""
-    if doc_type != "providers":
-        return {name: fields.get(field_name, []) for name, field_name in PASSAGE_LEG_FIELDS.items()}
-    source: dict[str, Any] = {name: fields.get(field_name, []) for name, field_name in _PROVIDER_LISTS}
-    for name, field_name in _PROVIDER_SCALARS:
-        values = fields.get(field_name)
-        source[name] = values[0] if values else None
-    primary = source["primary_specialties"]
-    if primary:
-        source["specialties"] = primary + [s for s in source["specialties"] if s not in primary]
-    return source
-
-
-_PROVIDER_LISTS = [(n, f) for n, f in PROVIDER_LEG_FIELDS.items() if n not in SINGLE_VALUED]
-_PROVIDER_SCALARS = [(n, f) for n, f in PROVIDER_LEG_FIELDS.items() if n in SINGLE_VALUED]
+    return {**lean, "stored_fields": "_none_", "docvalue_fields": [ID_FIELD, *leg_fields.values()]}
 
 
 # ------------------------------------------------------------------ the page
 
 
-def page_body(doc_type: str, ids: list[str], query_text: str) -> dict[str, Any]:
+def page_body(ids: list[str], highlight: dict[str, Any]) -> dict[str, Any]:
     """The page's documents in full, highlighted for the query (the highlight query is
     explicit, so it does not depend on how the documents were found)."""
-    highlight = provider_highlight(query_text) if doc_type == "providers" else passage_highlight(query_text)
     return {
         "size": len(ids),
         "query": {"ids": {"values": ids}},

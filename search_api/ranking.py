@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.taxonomy import fold
@@ -18,9 +19,31 @@ def rankings_of(legs: Mapping[str, Hits]) -> dict[str, list[tuple[str, float]]]:
     return {leg: [(h["_id"], float(h["_score"] or 0.0)) for h in hits] for leg, hits in legs.items()}
 
 
-def fuse(
-    legs: Mapping[str, Hits], bm25_weight: float, tuning: Tuning, window: int, fusion: str, rank_constant: int
-) -> list[Fused]:
+@dataclass(frozen=True)
+class RankInputs:
+    """What ranking one index's legs reads: the legs, how to fuse them, and what the query was
+    understood to mean (the boosts)."""
+
+    legs: Mapping[str, Hits]
+    sources: Mapping[str, Mapping[str, Any]]  # doc id -> the fields ranking reads
+    hybrid: bool
+    bm25_weight: float
+    window: int
+    fusion: str
+    rank_constant: int
+    specialties: list[str] = field(default_factory=list)
+    ages: list[str] = field(default_factory=list)
+    therapy_types: list[str] = field(default_factory=list)
+    affinities: Mapping[str, float] = field(default_factory=dict)
+    topic_evidence: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def boost_scale(self) -> float:
+        """Boosts are added to fused scores: of order 1 with linear fusion, 1/k with RRF."""
+        return 1.0 if self.fusion == "linear" else 1.0 / self.rank_constant
+
+
+def fuse(legs: Mapping[str, Hits], bm25_weight: float, window: int, fusion: str, rank_constant: int) -> list[Fused]:
     rankings = rankings_of(legs)
     if len(rankings) == 1:
         leg = next(iter(rankings))
@@ -115,46 +138,29 @@ def passage_boosts(
     return {"topic_feedback": topic}
 
 
-def rank_providers(
-    legs: Mapping[str, Hits],
-    sources: Mapping[str, Mapping[str, Any]],
-    specialties: list[str],
-    ages: list[str],
-    affinities: Mapping[str, float],
-    hybrid: bool,
-    tuning: Tuning,
-    bm25_weight: float,
-    window: int,
-    fusion: str,
-    rank_constant: int,
-    topic_evidence: Mapping[str, float] | None = None,
-    therapy_types: list[str] | None = None,
-) -> list[Fused]:
-    fused = fuse(legs, bm25_weight, tuning, window, fusion, rank_constant)
-    if not hybrid:
+def rank_providers(inputs: RankInputs, tuning: Tuning) -> list[Fused]:
+    fused = fuse(inputs.legs, inputs.bm25_weight, inputs.window, inputs.fusion, inputs.rank_constant)
+    if not inputs.hybrid:
         return fused
-    scale = 1.0 if fusion == "linear" else 1.0 / rank_constant
-    return add_boosts(
-        fused, provider_boosts(sources, specialties, ages, affinities, tuning, scale, topic_evidence, therapy_types)
+    boosts = provider_boosts(
+        inputs.sources,
+        inputs.specialties,
+        inputs.ages,
+        inputs.affinities,
+        tuning,
+        inputs.boost_scale,
+        inputs.topic_evidence,
+        inputs.therapy_types,
     )
+    return add_boosts(fused, boosts)
 
 
-def rank_passages(
-    legs: Mapping[str, Hits],
-    sources: Mapping[str, Mapping[str, Any]],
-    hybrid: bool,
-    tuning: Tuning,
-    bm25_weight: float,
-    window: int,
-    fusion: str,
-    rank_constant: int,
-) -> list[Fused]:
-    fused = fuse(legs, bm25_weight, tuning, window, fusion, rank_constant)
-    if not hybrid or "vector" not in legs:
+def rank_passages(inputs: RankInputs, tuning: Tuning) -> list[Fused]:
+    fused = fuse(inputs.legs, inputs.bm25_weight, inputs.window, inputs.fusion, inputs.rank_constant)
+    if not inputs.hybrid or "vector" not in inputs.legs:
         return fused
-    scale = 1.0 if fusion == "linear" else 1.0 / rank_constant
-    votes = topic_votes(legs["vector"], tuning.topic_feedback_depth)
-    return add_boosts(fused, passage_boosts(sources, votes, tuning, scale))
+    votes = topic_votes(inputs.legs["vector"], tuning.topic_feedback_depth)
+    return add_boosts(fused, passage_boosts(inputs.sources, votes, tuning, inputs.boost_scale))
 
 
 def lead_with(

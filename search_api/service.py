@@ -1,8 +1,9 @@
-"""One search function for every caller (page, services, analysts): interpret, embed, one
-`_msearch` round trip for all legs, rank, shape.
+"""One search function for every caller (page, services, analysts): plan, embed, one
+`_msearch` round trip for all legs, rank, then one more for the page, shape.
 
-`retrieve` does the I/O; `rank` is pure, so the analysts' sweep can re-rank saved legs
-under other tunings and measure exactly what users would get.
+`plan` (search_api/plan.py) and `rank` are pure; `retrieve` and `fetch_page` only embed, send
+and parse. So the analysts' sweep can re-rank saved legs under other tunings and measure
+exactly what users would get.
 """
 
 from __future__ import annotations
@@ -13,43 +14,30 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from core.embedder import Embedder
-from core.engines import EngineError, EngineUnavailable, ndjson
+from core.engines import EngineError, ndjson
 from core.settings import Settings
 from search_api.cluster import Cluster
+from search_api.doc_types import BY_KIND, PASSAGES, DocType
 from search_api.embedding_queue import BoundedSlots
-from search_api.exceptions import SearchFailed
+from search_api.engine_answers import raise_for
 from search_api.fusion import Fused
-from search_api.interpret import Interpretation, interpret
 from search_api.params import Mode, SearchParams, SearchType
-from search_api.query_bodies import (
-    LegPlan,
-    facets_body,
-    leg_hit,
-    page_body,
-    passage_bm25,
-    passage_knn,
-    provider_bm25,
-    provider_knn,
-    provider_plan,
-    with_leg_fields,
-)
-from search_api.ranking import Hits, lead_with, rank_passages, rank_providers, topic_votes
-from search_api.safety import Recognition, help_first, recognise, safety_block
+from search_api.plan import SearchPlan, plan
+from search_api.query_bodies import facets_body
+from search_api.ranking import Hits, RankInputs, topic_votes
+from search_api.safety import help_first, safety_block
 from search_api.semantic import SpecialtyPrototypes, TopicLinks
-from search_api.shaping import passage_hit, provider_facets, provider_hit
+from search_api.shaping import provider_facets
 from search_api.tuning import DEFAULT_TUNING, Tuning
+
+Search = tuple[DocType, str, dict[str, Any]]  # a document type, the leg (or "page", "facets"), its body
 
 
 @dataclass
 class Retrieval:
     """Everything the engine returned for one request, before ranking."""
 
-    params: SearchParams
-    meaning: Interpretation
-    safety: Recognition
-    filters: dict[str, Any]
-    applied: dict[str, str]
-    window: int
+    plan: SearchPlan
     legs: dict[SearchType, dict[str, Hits]] = field(default_factory=dict)
     totals: dict[SearchType, int] = field(default_factory=dict)
     affinities: dict[str, float] = field(default_factory=dict)
@@ -60,41 +48,23 @@ class Retrieval:
     page: dict[SearchType, dict[str, dict[str, Any]]] = field(default_factory=dict)  # the page's documents in full
     facet_counts: dict[str, Any] = field(default_factory=dict)  # the engine's counts over the fused providers
 
-    def sources(self, doc_type: SearchType) -> dict[str, dict[str, Any]]:
+    @property
+    def params(self) -> SearchParams:
+        return self.plan.params
+
+    @property
+    def window(self) -> int:
+        return self.plan.window
+
+    def sources(self, kind: SearchType) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for hits in self.legs.get(doc_type, {}).values():
+        for hits in self.legs.get(kind, {}).values():
             for hit in hits:
                 found.setdefault(hit["_id"], hit["_source"])
         return found
 
-    def highlights(self, doc_type: SearchType) -> dict[str, dict[str, list[str]]]:
-        return {doc_id: hit.get("highlight", {}) for doc_id, hit in self.page.get(doc_type, {}).items()}
-
-
-def merged_filters(params: SearchParams, meaning: Interpretation) -> tuple[dict[str, Any], dict[str, str]]:
-    """Explicit filters win; understood place and modality fill in only what was not given.
-    Returns the filters and, for `interpreted`, how each understood cue was applied."""
-    filters = params.explicit_filters()
-    applied: dict[str, str] = {}
-    place_given = any(k in filters for k in ("state", "city", "zip", "lat"))
-    if not place_given:
-        for key in ("state", "city", "zip"):
-            value = getattr(meaning, key)
-            if value:
-                filters[key] = value
-                applied[key] = "filter"
-    elif any(getattr(meaning, k) for k in ("state", "city", "zip")):
-        applied["place"] = "ignored: an explicit location filter was given"
-    if meaning.remote and "remote" not in filters:
-        filters["remote"] = True
-        applied["remote"] = "filter"
-    for name in meaning.specialties:
-        applied[f"specialty:{name}"] = "boost"
-    for name in help_first(meaning.safety).specialties:
-        applied[f"specialty:{name}"] = "first"  # where there is abuse or assault, its specialists lead
-    for name in meaning.age_groups:
-        applied[f"age_group:{name}"] = "boost"
-    return filters, applied
+    def highlights(self, kind: SearchType) -> dict[str, dict[str, list[str]]]:
+        return {doc_id: hit.get("highlight", {}) for doc_id, hit in self.page.get(kind, {}).items()}
 
 
 class SearchService:
@@ -150,66 +120,50 @@ class SearchService:
     # ------------------------------------------------------------ I/O: one round trip
 
     async def retrieve(self, params: SearchParams) -> Retrieval:
-        meaning = interpret(params.q) if params.interpret else Interpretation(expanded_query=params.q)
-        # the safety net never depends on the analysts' `interpret` switch
-        safety = meaning.safety if params.interpret else recognise(params.q)
-        filters, applied = merged_filters(params, meaning)
-        window = max(params.window or self.tuning.window, params.from_ + params.size)
-        num_candidates = max(params.num_candidates or self.tuning.num_candidates, window)
-        retrieval = Retrieval(params, meaning, safety, filters, applied, window)
-        types = [SearchType.PROVIDERS, SearchType.PASSAGES] if params.type is SearchType.ALL else [params.type]
-        legs = {Mode.HYBRID: ("bm25", "vector"), Mode.BM25: ("bm25",), Mode.VECTOR: ("vector",)}[params.mode]
-
+        searching = plan(params, self.tuning)
+        retrieval = Retrieval(searching)
         vector: list[float] = []
-        if "vector" in legs:
+        if searching.needs_vector:
             t = time.perf_counter()
             vector = await self.embed_query(params.q)
             retrieval.took["embedding"] = _ms(t)
-            if params.interpret and params.mode is Mode.HYBRID and SearchType.PROVIDERS in types:
+            if searching.understands:
                 prototypes = await self.prototypes()
                 retrieval.affinities = prototypes.affinities(vector, self.tuning.semantic_floor)
 
         engine = await self.cluster.engine()
-        plans = {
-            SearchType.PROVIDERS: provider_plan(params.q, meaning, filters, window, num_candidates),
-            SearchType.PASSAGES: LegPlan(params.q, [], window, num_candidates),
-        }
-        searches: list[tuple[SearchType, str, dict[str, Any]]] = []
-        for doc_type in types:
-            plan = plans[doc_type]
-            if "bm25" in legs:
-                body = provider_bm25(plan) if doc_type is SearchType.PROVIDERS else passage_bm25(plan)
-                searches.append((doc_type, "bm25", body))
-            if "vector" in legs:
-                build = provider_knn if doc_type is SearchType.PROVIDERS else passage_knn
-                searches.append((doc_type, "vector", build(plan, engine.dialect, vector)))
-
-        wants_feedback = params.interpret and params.mode is Mode.HYBRID and SearchType.PROVIDERS in types
-        if wants_feedback and SearchType.PASSAGES not in types:
+        searches: list[Search] = []
+        for doc_type in searching.doc_types:
+            leg_plan = searching.leg_plan(doc_type)
+            if "bm25" in searching.legs:
+                searches.append((doc_type, "bm25", doc_type.bm25(leg_plan)))
+            if "vector" in searching.legs:
+                searches.append((doc_type, "vector", doc_type.knn(leg_plan, engine.dialect, vector)))
+        if searching.needs_feedback_leg:
             # the guide answers nearest the query tell what it is about (topic feedback)
-            feedback = LegPlan(params.q, [], self.tuning.topic_feedback_depth, num_candidates)
-            body = passage_knn(feedback, engine.dialect, vector)
-            searches.append((SearchType.PASSAGES, "feedback", body))
+            depth = self.tuning.topic_feedback_depth
+            feedback = replace(searching.leg_plan(PASSAGES), window=depth)
+            searches.append((PASSAGES, "feedback", PASSAGES.knn(feedback, engine.dialect, vector)))
 
         t = time.perf_counter()
         lines: list[dict[str, Any]] = []
-        for doc_type, _, body in searches:
-            lines += [{"index": self.settings.alias_for(doc_type.value)}, with_leg_fields(doc_type.value, body)]
+        for doc_type, _, request in searches:
+            lines += [{"index": doc_type.alias(self.settings)}, doc_type.leg_request(request)]
         answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
         retrieval.took["search"] = _ms(t)
         for (doc_type, leg, _), response in zip(searches, answer.get("responses", []), strict=True):
-            _raise_for(response)
+            raise_for(response)
             # doc values in, the `_source` shape ranking reads out
-            hits = [leg_hit(doc_type.value, hit) for hit in response["hits"]["hits"]]
+            hits = [doc_type.leg_hit(hit) for hit in response["hits"]["hits"]]
             if hits:
-                retrieval.indices.setdefault(doc_type, hits[0]["_index"])
+                retrieval.indices.setdefault(doc_type.kind, hits[0]["_index"])
             if leg == "feedback":
                 retrieval.guide_neighbours = hits
                 continue
-            retrieval.legs.setdefault(doc_type, {})[leg] = hits
+            retrieval.legs.setdefault(doc_type.kind, {})[leg] = hits
             if leg == "bm25":
-                retrieval.totals[doc_type] = response["hits"]["total"]["value"]
-        if wants_feedback:
+                retrieval.totals[doc_type.kind] = response["hits"]["total"]["value"]
+        if searching.understands:
             if not retrieval.guide_neighbours:
                 retrieval.guide_neighbours = retrieval.legs.get(SearchType.PASSAGES, {}).get("vector", [])
             links = await self.topic_links()
@@ -222,95 +176,82 @@ class SearchService:
         the provider facets counted over the fused list, from the index the legs answered from
         (an alias swap in between cannot change them)."""
         params = retrieval.params
-        searches: list[tuple[SearchType, str, dict[str, Any]]] = []
-        for doc_type, fused in ranked.items():
+        searches: list[Search] = []
+        for kind, fused in ranked.items():
+            doc_type = BY_KIND[kind]
             ids = [e.doc_id for e in fused[params.from_ : params.from_ + params.size]]
             if ids:
-                searches.append((doc_type, "page", page_body(doc_type.value, ids, params.q)))
-            if doc_type is SearchType.PROVIDERS and fused:
+                searches.append((doc_type, "page", doc_type.page_body(ids, params.q)))
+            if doc_type.counts_facets and fused:
                 searches.append((doc_type, "facets", facets_body([e.doc_id for e in fused])))
         if not searches:
             return
         lines: list[dict[str, Any]] = []
-        for doc_type, _, body in searches:
-            index = retrieval.indices.get(doc_type) or self.settings.alias_for(doc_type.value)
-            lines += [{"index": index}, body]
+        for doc_type, _, request in searches:
+            index = retrieval.indices.get(doc_type.kind) or doc_type.alias(self.settings)
+            lines += [{"index": index}, request]
         t = time.perf_counter()
         answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
         retrieval.took["search"] = retrieval.took.get("search", 0.0) + _ms(t)
         for (doc_type, what, _), response in zip(searches, answer.get("responses", []), strict=True):
-            _raise_for(response)
+            raise_for(response)
             if what == "facets":
                 retrieval.facet_counts = response.get("aggregations", {})
             else:
-                retrieval.page[doc_type] = {hit["_id"]: hit for hit in response["hits"]["hits"]}
+                retrieval.page[doc_type.kind] = {hit["_id"]: hit for hit in response["hits"]["hits"]}
 
     # ------------------------------------------------------------ pure: rank and shape
 
     def rank(self, retrieval: Retrieval, tuning: Tuning | None = None) -> dict[SearchType, list[Fused]]:
         tuning = tuning or self.tuning
-        params = retrieval.params
-        fusion = params.fusion.value if params.fusion else tuning.fusion
-        rank_constant = params.rank_constant or tuning.rank_constant
-        hybrid = params.mode is Mode.HYBRID
+        searching = retrieval.plan
+        params = searching.params
+        meaning = searching.meaning
+        help = help_first(searching.safety)
         ranked: dict[SearchType, list[Fused]] = {}
-        for doc_type, legs in retrieval.legs.items():
-            sources = retrieval.sources(doc_type)
-            if doc_type is SearchType.PROVIDERS:
-                weight = params.bm25_weight if params.bm25_weight is not None else tuning.provider_bm25_weight
-                ranked[doc_type] = rank_providers(
-                    legs,
-                    sources,
-                    retrieval.meaning.specialties,
-                    retrieval.meaning.age_groups,
-                    retrieval.affinities,
-                    hybrid,
-                    tuning,
-                    weight,
-                    retrieval.window,
-                    fusion,
-                    rank_constant,
-                    retrieval.topic_evidence,
-                    retrieval.meaning.therapy_types,
-                )
-            else:
-                weight = params.bm25_weight if params.bm25_weight is not None else tuning.passage_bm25_weight
-                ranked[doc_type] = rank_passages(
-                    legs, sources, hybrid, tuning, weight, retrieval.window, fusion, rank_constant
-                )
+        for kind, legs in retrieval.legs.items():
+            doc_type = BY_KIND[kind]
+            sources = retrieval.sources(kind)
+            inputs = RankInputs(
+                legs,
+                sources,
+                hybrid=params.mode is Mode.HYBRID,
+                bm25_weight=params.bm25_weight if params.bm25_weight is not None else doc_type.bm25_weight(tuning),
+                window=searching.window,
+                fusion=params.fusion.value if params.fusion else tuning.fusion,
+                rank_constant=params.rank_constant or tuning.rank_constant,
+                specialties=meaning.specialties,
+                ages=meaning.age_groups,
+                therapy_types=meaning.therapy_types,
+                affinities=retrieval.affinities,
+                topic_evidence=retrieval.topic_evidence,
+            )
             # where there is abuse or assault the right help comes first, in every mode (docs/safety.md)
-            help = help_first(retrieval.safety)
-            if doc_type is SearchType.PROVIDERS:
-                ranked[doc_type] = lead_with(ranked[doc_type], sources, "specialties", help.specialties)
-            else:
-                ranked[doc_type] = lead_with(ranked[doc_type], sources, "topics", help.passage_topics, places=1)
+            ranked[kind] = doc_type.lead(doc_type.rank(inputs, tuning), sources, help)
         return ranked
 
     def respond(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> dict[str, Any]:
-        params = retrieval.params
+        searching = retrieval.plan
+        params = searching.params
         results: dict[str, Any] = {}
-        for doc_type, fused in ranked.items():
-            highlights = retrieval.highlights(doc_type)
-            full = {doc_id: hit["_source"] for doc_id, hit in retrieval.page.get(doc_type, {}).items()}
+        for kind, fused in ranked.items():
+            doc_type = BY_KIND[kind]
+            highlights = retrieval.highlights(kind)
+            full = {doc_id: hit["_source"] for doc_id, hit in retrieval.page.get(kind, {}).items()}
             # a document deleted since the legs ran has nothing to show: it is left out
             page = [e for e in fused[params.from_ : params.from_ + params.size] if e.doc_id in full]
             out: dict[str, Any] = {"total": len(fused)}
-            if doc_type in retrieval.totals:
-                out["total_text_matches"] = retrieval.totals[doc_type]
-            if doc_type is SearchType.PROVIDERS:
-                f = retrieval.filters
-                origin = (f["lat"], f["lon"]) if f.get("lat") is not None else None
-                out["hits"] = [
-                    provider_hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), origin, params.explain) for e in page
-                ]
+            if kind in retrieval.totals:
+                out["total_text_matches"] = retrieval.totals[kind]
+            out["hits"] = [
+                doc_type.hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), searching.filters, params.explain)
+                for e in page
+            ]
+            if doc_type.counts_facets:
                 out["facets"] = provider_facets(retrieval.facet_counts)
-            else:
-                out["hits"] = [
-                    passage_hit(full[e.doc_id], e, highlights.get(e.doc_id, {}), params.explain) for e in page
-                ]
-            results[doc_type.value] = out
-        meaning = retrieval.meaning
-        interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": retrieval.applied}
+            results[kind.value] = out
+        meaning = searching.meaning
+        interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": searching.applied}
         interpreted.pop("safety", None)  # said in `crisis`
         interpreted["matched_terms"] = [{"text": a, "meaning": b} for a, b in meaning.matched_terms]
         if params.explain and retrieval.affinities:
@@ -325,7 +266,7 @@ class SearchService:
             "query": params.q,
             "mode": params.mode.value,
             "interpreted": interpreted,
-            "crisis": safety_block(retrieval.safety),
+            "crisis": safety_block(searching.safety),
             **results,
             "took_ms": {k: round(v, 2) for k, v in retrieval.took.items()},
         }
@@ -341,24 +282,6 @@ class SearchService:
             raise
         hits = found["hits"]["hits"]
         return hits[0]["_source"] if hits else None
-
-
-def _raise_for(response: dict[str, Any]) -> None:
-    """One response of an `_msearch`: an error becomes the exception the app maps to a status."""
-    if "error" not in response:
-        return
-    if response.get("status") == 404:  # no such index: not the caller's fault (503 index_missing)
-        raise EngineError(404, response["error"])
-    if response.get("status") in (429, 502, 503, 504):  # shards starting, or overloaded: a 503
-        raise EngineUnavailable(_reason(response["error"]))
-    raise SearchFailed(_reason(response["error"]))
-
-
-def _reason(error: Any) -> str:
-    if isinstance(error, dict):
-        root = (error.get("root_cause") or [error])[0]
-        return f"{root.get('type')}: {root.get('reason')}"[:300]
-    return str(error)[:300]
 
 
 def _ms(since: float) -> float:

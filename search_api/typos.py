@@ -28,9 +28,13 @@ _TOKEN = re.compile(r"\w+(?:['’][\w]+)*")
 def unknown_words(text: str, known: frozenset[str] | None = None) -> list[str]:
     """The words of `text` (in order, each once) that the dictionary does not know and that
     are long enough to be matched within an edit. Numbers are never typos."""
+    return unknown_normalized_words(normalize(text), known)
+
+
+def unknown_normalized_words(normalized: str, known: frozenset[str] | None = None) -> list[str]:
+    """`unknown_words` of text already normalised (`lay_terms.normalize`)."""
     vocabulary = known_words() if known is None else known
-    words = _WORD.findall(normalize(text))
-    unknown = [w for w in words if len(w) >= MIN_TYPO_LENGTH and w not in vocabulary]
+    unknown = [w for w in _WORD.findall(normalized) if len(w) >= MIN_TYPO_LENGTH and w not in vocabulary]
     return list(dict.fromkeys(unknown))
 
 

@@ -91,7 +91,12 @@ _HIT_UP = re.compile(r"\bhit(?:s|ting)? (me|us|him|her) up\b")  # slang: "he hit
 
 def read(query: str) -> str:
     """The query as the detector reads it: normalised, with misspellings repaired."""
-    text = _DISTANCE.sub(r"\1 km", normalize(query))
+    return read_normalized(normalize(query))
+
+
+def read_normalized(normalized: str) -> str:
+    """`read` of text already normalised (`lay_terms.normalize`)."""
+    text = _DISTANCE.sub(r"\1 km", normalized)
     text = " ".join(_repair(token) for token in text.split())
     return _HIT_UP.sub(r"messages \1", text)
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from search_api.query_text import QueryText
 from search_api.safety import self_harm, violence
-from search_api.safety.reading import read
+from search_api.safety.reading import read, read_normalized
 
 
 class Situation(StrEnum):
@@ -91,10 +92,10 @@ def _situations_in(text: str) -> tuple[set[Situation], bool]:
 
 
 @lru_cache(maxsize=4096)
-def recognise(query: str, prefix: bool = False) -> Recognition:
+def recognise(query: str | QueryText, prefix: bool = False) -> Recognition:
     """The situations of risk a query signals (leaning towards seeing one). `prefix`: the query
     is still being typed (typeahead)."""
-    text = read(query)
+    text = read_normalized(query.normalized) if isinstance(query, QueryText) else read(query)
     if not text:
         return NOTHING
     found: set[Situation] = set()

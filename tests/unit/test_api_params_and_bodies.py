@@ -6,10 +6,12 @@ import pytest
 from pydantic import ValidationError
 
 from core.engines import Dialect
+from search_api.doc_types import PASSAGES, PROVIDERS
 from search_api.interpret import interpret
 from search_api.params import SearchParams
-from search_api.query_bodies import LegPlan, passage_knn, provider_bm25, provider_filters, provider_knn
-from search_api.service import merged_filters
+from search_api.plan import merged_filters
+from search_api.query_bodies import LegPlan, provider_filters
+from search_api.query_text import QueryText
 
 
 def test_a_query_is_required_and_bounded() -> None:
@@ -43,14 +45,16 @@ def test_filters_canonicalize_specialties_ages_and_states() -> None:
 
 def test_both_legs_carry_the_same_filters_and_knn_filters_inside_the_clause() -> None:
     filters = provider_filters({"state": "CA", "telehealth": True})
-    plan = LegPlan("anxiety", filters, window=100, num_candidates=200)
-    assert provider_bm25(plan)["query"]["bool"]["filter"] == filters
-    os_knn = provider_knn(plan, Dialect.OPENSEARCH, [0.0] * 384)["query"]["knn"]["embedding"]
+    plan = LegPlan(QueryText.of("anxiety"), filters, window=100, num_candidates=200)
+    assert PROVIDERS.bm25(plan)["query"]["bool"]["filter"] == filters
+    os_knn = PROVIDERS.knn(plan, Dialect.OPENSEARCH, [0.0] * 384)["query"]["knn"]["embedding"]
     assert os_knn["filter"] == {"bool": {"filter": filters}}
-    es_knn = provider_knn(plan, Dialect.ELASTICSEARCH, [0.0] * 384)["knn"]
+    es_knn = PROVIDERS.knn(plan, Dialect.ELASTICSEARCH, [0.0] * 384)["knn"]
     assert es_knn["filter"] == {"bool": {"filter": filters}} and es_knn["num_candidates"] == 200
 
 
 def test_passage_vector_leg_asks_for_the_whole_window() -> None:
-    body = passage_knn(LegPlan("sleep", [], window=100, num_candidates=150), Dialect.ELASTICSEARCH, [0.1] * 384)
+    body = PASSAGES.knn(
+        LegPlan(QueryText.of("sleep"), [], window=100, num_candidates=150), Dialect.ELASTICSEARCH, [0.1] * 384
+    )
     assert body["size"] == 100 and body["knn"]["k"] == 100

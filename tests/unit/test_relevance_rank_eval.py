@@ -11,6 +11,7 @@ from relevance import rank_eval
 from relevance.cli import main
 from relevance.errors import JudgmentError
 from search_api.query_bodies import LegPlan, passage_bm25
+from search_api.query_text import QueryText
 
 QUERIES = {"q1": "can't sleep at night", "q2": "my teen is cutting"}
 QRELS = {"q1": {"p1": 2, "p2": 1}, "q2": {"p3": 2}}
@@ -32,7 +33,7 @@ def test_each_judged_query_becomes_one_request_with_its_ratings_on_the_index() -
 def test_the_default_request_is_the_apis_bm25_body_less_what_rank_eval_sets() -> None:
     request = rank_eval.request_builder("api-bm25", "passages", 10)("can't sleep at night")
 
-    expected = passage_bm25(LegPlan("can't sleep at night", [], 10, 10))
+    expected = passage_bm25(LegPlan(QueryText.of("can't sleep at night"), [], 10, 10))
     assert request == {"query": expected["query"]}
     assert not set(request) & set(rank_eval.DROPPED)
 

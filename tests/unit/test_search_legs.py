@@ -3,29 +3,21 @@ only, read back in the shape ranking expects; the page's documents in full, high
 
 from __future__ import annotations
 
-from search_api.query_bodies import (
-    FACET_FIELDS,
-    FACET_FLAGS,
-    PASSAGE_LEG_FIELDS,
-    PROVIDER_LEG_FIELDS,
-    LegPlan,
-    facets_body,
-    leg_hit,
-    leg_source,
-    page_body,
-    provider_bm25,
-    with_leg_fields,
-)
+from search_api.doc_types import PASSAGES, PROVIDERS
+from search_api.engine_answers import passage_leg_source, provider_leg_source
+from search_api.leg_fields import PASSAGE_LEG_FIELDS, PROVIDER_LEG_FIELDS
+from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS, LegPlan, facets_body
+from search_api.query_text import QueryText
 from search_api.shaping import provider_facets
 
 
 def test_a_leg_asks_for_doc_values_and_no_stored_field() -> None:
-    body = with_leg_fields("providers", provider_bm25(LegPlan("grief", [], 100, 200)))
+    body = PROVIDERS.leg_request(PROVIDERS.bm25(LegPlan(QueryText.of("grief"), [], 100, 200)))
     assert body["stored_fields"] == "_none_"
     assert "_source" not in body
     assert "highlight" not in body
     assert set(body["docvalue_fields"]) == {"id", *PROVIDER_LEG_FIELDS.values()}
-    assert body["query"] == provider_bm25(LegPlan("grief", [], 100, 200))["query"]
+    assert body["query"] == PROVIDERS.bm25(LegPlan(QueryText.of("grief"), [], 100, 200))["query"]
 
 
 def test_doc_values_read_back_with_the_primary_specialties_first() -> None:
@@ -36,7 +28,7 @@ def test_doc_values_read_back_with_the_primary_specialties_first() -> None:
         "ages_served": ["Adults"],
         "bio_quality": ["ok"],
     }
-    source = leg_source("providers", fields)
+    source = provider_leg_source(fields)
     assert source["specialties"][:2] == ["Grief", "Trauma and PTSD"]
     assert set(source["specialties"][2:]) == {"Anxiety", "Depression"}
     assert source["bio_quality"] == "ok"
@@ -68,12 +60,12 @@ def test_facets_read_from_the_engine_counts() -> None:
 
 
 def test_a_passage_leg_reads_only_its_topics() -> None:
-    assert leg_source("passages", {"topics": ["grief", "sleep"]}) == {"topics": ["grief", "sleep"]}
+    assert passage_leg_source({"topics": ["grief", "sleep"]}) == {"topics": ["grief", "sleep"]}
     assert set(PASSAGE_LEG_FIELDS) == {"topics"}
 
 
 def test_the_page_is_fetched_by_id_with_the_queries_highlights() -> None:
-    body = page_body("passages", ["a", "b"], "can't sleep")
+    body = PASSAGES.page_body(["a", "b"], "can't sleep")
     assert body["query"] == {"ids": {"values": ["a", "b"]}}
     assert body["size"] == 2
     assert body["highlight"]["highlight_query"]["multi_match"]["query"] == "can't sleep"
@@ -82,7 +74,7 @@ def test_the_page_is_fetched_by_id_with_the_queries_highlights() -> None:
 
 def test_a_leg_hit_takes_its_id_from_doc_values() -> None:
     hit = {"_index": "p-v1", "_score": 2.5, "fields": {"id": ["p-42"], "topics": ["grief"]}}
-    assert leg_hit("passages", hit) == {
+    assert PASSAGES.leg_hit(hit) == {
         "_id": "p-42",
         "_index": "p-v1",
         "_score": 2.5,

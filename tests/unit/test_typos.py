@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from search_api.query_bodies import LegPlan, passage_bm25, provider_bm25
+from search_api.query_text import QueryText
 from search_api.typos import model_vocabulary, unknown_words, without_filler
 
 
@@ -34,13 +35,13 @@ def test_the_dictionary_is_the_model_vocabulary_whole_words() -> None:
 
 
 def test_a_query_without_unknown_words_has_no_fuzzy_clause() -> None:
-    plan = LegPlan("my teen is cutting", [], 100, 200)
+    plan = LegPlan(QueryText.of("my teen is cutting"), [], 100, 200)
     assert fuzzy_clauses(provider_bm25(plan)) == []
     assert fuzzy_clauses(passage_bm25(plan)) == []
 
 
 def test_the_fuzzy_clause_holds_only_the_unknown_words() -> None:
-    plan = LegPlan("help for anxeity", [], 100, 200)
+    plan = LegPlan(QueryText.of("help for anxeity"), [], 100, 200)
     for body in (provider_bm25(plan), passage_bm25(plan)):
         (clause,) = fuzzy_clauses(body)
         assert clause["multi_match"]["query"] == "anxeity"
@@ -50,7 +51,7 @@ def test_filler_words_leave_the_exact_weak_clause_of_providers() -> None:
     assert without_filler("someone to help my teen stop cutting") == "to teen stop cutting"
     assert without_filler("How do I find a therapist near me?") == "a"
     assert without_filler("someone's 15 year old’s depression") == "15 year old’s depression"
-    plan = LegPlan("my teen is cutting", [], 100, 200)
+    plan = LegPlan(QueryText.of("my teen is cutting"), [], 100, 200)
     exact = [c for c in provider_bm25(plan)["query"]["bool"]["should"] if c.get("multi_match", {}).get("boost") == 0.3]
     assert [c["multi_match"]["query"] for c in exact] == ["teen is cutting"]
     # the guide passages keep them ("my teen" questions)
@@ -59,7 +60,7 @@ def test_filler_words_leave_the_exact_weak_clause_of_providers() -> None:
 
 
 def test_a_query_of_filler_words_only_has_no_exact_weak_clause() -> None:
-    plan = LegPlan("how can i find someone", [], 100, 200)
+    plan = LegPlan(QueryText.of("how can i find someone"), [], 100, 200)
     assert not [
         c for c in provider_bm25(plan)["query"]["bool"]["should"] if c.get("multi_match", {}).get("boost") == 0.3
     ]
