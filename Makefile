@@ -103,6 +103,9 @@ eval: setup
 	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type providers \
 	  --queries .data/devsets/providers_queries.tsv --qrels .data/devsets/providers.qrels \
 	  --modes bm25,vector,hybrid --json $(EVAL_OUT)/providers.json
+	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type providers \
+	  --queries .data/devsets/constraint_queries.tsv --qrels .data/devsets/constraints.qrels \
+	  --modes bm25,vector,hybrid --json $(EVAL_OUT)/constraints.json
 
 # ---- from `make eval`'s saved runs: a sweep of the passage fusion (plot beside its JSON), an
 # HTML report of the run with the sweep, a vector-vs-hybrid comparison, the raters' worklist

@@ -20,6 +20,10 @@ From ``counsel_chat/dev_queries.jsonl`` (709 questions), ``counsel_chat/passages
     later one is; every other provider is not listed (gain 0).
 ``providers_queries.tsv``
     just those queries (685 of the 709).
+``constraint_queries.tsv`` and ``constraints.qrels``
+    from ``constraint_queries.jsonl`` (a need plus practical conditions), where it exists:
+    gain 0 unless a provider meets every constraint (relevance/constraints.py), then 2 or 1 by
+    the position of the query's specialties among the provider's, as above.
 ``LICENSE.counsel-chat``
     the data set's MIT licence, which the README asks to keep with any derived file.
 
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from relevance.constraints import meets
 from relevance.errors import RelevanceError
 from relevance.judgments import ANSWER_GAIN, Qrels, Queries, write_qrels, write_queries
 
@@ -43,6 +48,7 @@ QUERIES = "counsel_chat/dev_queries.jsonl"
 PASSAGES = "counsel_chat/passages.jsonl"
 TOPIC_SPECIALTIES = "counsel_chat/topic_specialties.json"
 PROVIDERS = "dev_providers.jsonl"
+CONSTRAINT_QUERIES = "constraint_queries.jsonl"
 LICENSE = "counsel_chat/LICENSE"
 
 TOPIC_GAIN = 1
@@ -65,6 +71,8 @@ class DevSets:
     answer_qrels: Qrels
     provider_qrels: Qrels
     provider_queries: Queries
+    constraint_qrels: Qrels
+    constraint_queries: Queries
 
 
 # ---- reading the shared data
@@ -137,6 +145,26 @@ def provider_gains(wanted: frozenset[str], specialties: dict[str, tuple[str, ...
     return {pid: gain for pid, gain in gains.items() if gain > 0}
 
 
+def constraint_sets(data_dir: Path) -> tuple[Queries, Qrels]:
+    """The constraint queries and their judgments; empty where the file is absent."""
+    path = data_dir / CONSTRAINT_QUERIES
+    if not path.exists():
+        return {}, {}
+    providers = list(_records(data_dir / PROVIDERS))
+    queries: Queries = {}
+    qrels: Qrels = {}
+    for record in _records(path):
+        wanted = frozenset(record["specialties"])
+        queries[record["qid"]] = record["query"]
+        gains = {
+            p["id"]: provider_gain(tuple(p.get("specialties") or ()), wanted)
+            for p in providers
+            if meets(p, record["constraints"])
+        }
+        qrels[record["qid"]] = {pid: gain for pid, gain in gains.items() if gain > 0}
+    return queries, qrels
+
+
 def build(data_dir: Path) -> DevSets:
     """All five sets from the shared data directory (../shared/data)."""
     queries = load_queries(data_dir / QUERIES)
@@ -153,12 +181,15 @@ def build(data_dir: Path) -> DevSets:
         if wanted:  # the README's provider set: queries whose topics map to specialties
             provider_queries[q.qid] = q.query
             provider_qrels[q.qid] = provider_gains(wanted, specialties)
+    constraint_queries, constraint_qrels = constraint_sets(data_dir)
     return DevSets(
         queries={q.qid: q.query for q in queries},
         passage_qrels={qid: docs for qid, docs in passage_qrels.items() if docs},
         answer_qrels=answer_qrels,
         provider_qrels={qid: docs for qid, docs in provider_qrels.items() if docs},
         provider_queries=provider_queries,
+        constraint_qrels=constraint_qrels,
+        constraint_queries=constraint_queries,
     )
 
 
@@ -178,6 +209,11 @@ def write(sets: DevSets, out_dir: Path, data_dir: Path) -> dict[str, Path]:
     write_qrels(files["answers"], sets.answer_qrels)
     write_qrels(files["providers"], sets.provider_qrels)
     write_queries(files["provider_queries"], sets.provider_queries)
+    if sets.constraint_queries:
+        files["constraint_queries"] = out_dir / "constraint_queries.tsv"
+        files["constraints"] = out_dir / "constraints.qrels"
+        write_queries(files["constraint_queries"], sets.constraint_queries)
+        write_qrels(files["constraints"], sets.constraint_qrels)
     if (data_dir / LICENSE).exists():
         shutil.copyfile(data_dir / LICENSE, files["license"])
     else:
@@ -199,6 +235,8 @@ def command(args: Any, out: TextIO) -> int:
         "answers": f"{sum(map(len, sets.answer_qrels.values()))} judgments",
         "providers": f"{sum(map(len, sets.provider_qrels.values()))} judgments",
         "provider_queries": f"{len(sets.provider_queries)} queries",
+        "constraint_queries": f"{len(sets.constraint_queries)} queries",
+        "constraints": f"{sum(map(len, sets.constraint_qrels.values()))} judgments",
     }
     for name, path in files.items():
         print(f"{path}: {counts.get(name, 'copied')}", file=out)
