@@ -169,7 +169,7 @@ def test_wildcards_paths_and_non_origins_are_refused(bad: str) -> None:
 
 
 def test_the_page_key_goes_into_the_head_escaped() -> None:
-    from search_api.app import with_page_key
+    from search_api.routes.pages import with_page_key
 
     page = '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n</head><body></body></html>'
     served = with_page_key(page, 'k"><script>x</script>0123456789')

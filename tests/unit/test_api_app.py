@@ -117,7 +117,7 @@ async def test_an_unexpected_error_is_a_500_without_details(
     async def broken(params: Any) -> dict[str, Any]:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app.state.service, "search", broken)
+    monkeypatch.setattr(app.state.shared.service, "search", broken)
     response = await client.get("/v1/search", params={"q": "anxiety"})
     error = error_of(response, 500)
     assert error["code"] == "internal_error" and "secret" not in response.text

@@ -1,0 +1,45 @@
+"""GET and POST /v1/search. The route leaves its mode and its verdict on the query in the
+request's scope, for the request's metrics and log line, and counts the crisis blocks it gives."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from search_api import errors
+from search_api.params import SearchParams, check_json_types
+from search_api.routes.access_dependency import require
+from search_api.routes.scope_keys import AT_RISK_KEY, MODE_KEY
+from search_api.routes.shared import Shared, SharedDep
+
+router = APIRouter(
+    tags=["search"],
+    dependencies=[Depends(require("search"))],
+    responses=errors.documented(401, 403, 422, 429, 503),
+)
+
+
+@router.get("/v1/search", summary="Search providers and guide answers")
+async def search_get(request: Request, params: Annotated[SearchParams, Query()], shared: SharedDep) -> dict[str, Any]:
+    return await _search(request, params, shared)
+
+
+@router.post("/v1/search", summary="Search (parameters in a JSON body)")
+async def search_post(request: Request, params: SearchParams, shared: SharedDep) -> dict[str, Any]:
+    try:
+        check_json_types(await request.body())  # the body FastAPI already read, cached
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+    return await _search(request, params, shared)
+
+
+async def _search(request: Request, params: SearchParams, shared: Shared) -> dict[str, Any]:
+    request.scope[MODE_KEY] = params.mode.value  # a metrics label: validated, so one of three
+    answer = await shared.service.search(params)
+    request.scope[AT_RISK_KEY] = answer["crisis"] is not None
+    if answer["crisis"]:
+        shared.metrics.crisis_blocks.inc()
+    return answer

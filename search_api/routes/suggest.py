@@ -1,0 +1,35 @@
+"""GET /v1/suggest: typeahead, one `_msearch` (search_api/suggest.py). The route reads the
+typed prefix for a risk and leaves its verdict in the request's scope for the log line."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from core.engines import ndjson
+from search_api import errors
+from search_api.routes.access_dependency import require
+from search_api.routes.scope_keys import AT_RISK_KEY
+from search_api.routes.shared import SharedDep
+from search_api.safety import recognise
+from search_api.suggest import msearch_lines, suggestions
+
+router = APIRouter(
+    tags=["search"],
+    dependencies=[Depends(require("suggest"))],
+    responses=errors.documented(401, 403, 422, 429, 503),
+)
+
+
+@router.get("/v1/suggest", summary="Typeahead: specialties, provider names, guide questions")
+async def suggest(
+    request: Request, q: Annotated[str, Query(min_length=1, max_length=100)], shared: SharedDep
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    safety = recognise(q, prefix=True)  # the words are still being typed
+    request.scope[AT_RISK_KEY] = safety.at_risk
+    lines = msearch_lines(q, safety, shared.settings.providers_alias, shared.settings.passages_alias)
+    answer = await shared.cluster.request("POST", "/_msearch", ndjson(lines))
+    return {**suggestions(q, safety, answer), "took_ms": round((time.perf_counter() - started) * 1000, 2)}
