@@ -13,7 +13,7 @@ from core.settings import DOC_TYPES, MAPPINGS_DIR
 
 # mappings/{type}.{version}.json: a changed mapping is a new version, so every build made
 # from it is a fresh index (and its definition fingerprint differs: no rebuild keeps the old one)
-MAPPING_VERSIONS = {"providers": "v2", "passages": "v1"}
+MAPPING_VERSIONS = {"providers": "v3", "passages": "v1"}
 
 
 def load_template(doc_type: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Normalization: a valid input record (docs/contract.md) becomes the document we index.
 
 One specialty taxonomy, trimmed and de-duplicated lists, placeholder places dropped, state
-names unified, placeholder bios flagged in `bio_quality` (which ranking reads), never deleted.
+names unified, placeholder bios flagged in `bio_quality` (which ranking reads), never deleted,
+a fee given alone standing for both ends of the range.
 """
 
 from __future__ import annotations
@@ -59,9 +60,20 @@ def provider_document(record: ProviderRecord) -> dict[str, Any]:
         "bio": record.bio.strip() if record.bio else None,
         "bio_quality": bio_quality(record.bio),
         "profile_url": record.profile_url,
+        "gender": record.gender,
+        "faith": clean_list(record.faith),
+        **fee_range(record.session_fee_min, record.session_fee_max),
+        "sliding_scale": record.sliding_scale,
+        "next_available": record.next_available.isoformat() if record.next_available else None,
     }
     doc["content_hash"] = content_hash(doc)
     return doc
+
+
+def fee_range(low: int | None, high: int | None) -> dict[str, int | None]:
+    """One fee given alone is the fee: both bounds, so that a fee filter or sort reads one field
+    and a provider who wrote only `session_fee_min` is not taken for one without a fee."""
+    return {"session_fee_min": low if low is not None else high, "session_fee_max": high if high is not None else low}
 
 
 def passage_document(record: PassageRecord) -> dict[str, Any]:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_BIO_CHARS = 20_000
 MAX_PASSAGE_CHARS = 200_000
 Id = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^\S(.*\S)?$")]
 ShortText = Annotated[str, Field(max_length=1_000)]
+# A session fee above this is far more likely cents, or a package price, than one session's dollars.
+MAX_FEE_DOLLARS = 5_000
+Fee = Annotated[int, Field(ge=0, le=MAX_FEE_DOLLARS)]
+GENDERS = ("Female", "Male", "Non-binary")
+# "non-binary", "Non Binary", "nonbinary", "FEMALE": one spelling each, whatever the case or separator
+_GENDER_SPELLINGS = {re.sub(r"[\s_-]+", "", g.lower()): g for g in GENDERS}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class _Record(BaseModel):
@@ -51,11 +61,66 @@ class ProviderRecord(_Record):
     years_in_practice: Annotated[int, Field(ge=0, le=80)] | None = None
     bio: Annotated[str, Field(max_length=MAX_BIO_CHARS)] | None = None
     profile_url: Annotated[str, Field(max_length=2_000)] | None = None
+    gender: str | None = None
+    faith: list[ShortText] = Field(default_factory=list)
+    session_fee_min: Fee | None = None
+    session_fee_max: Fee | None = None
+    sliding_scale: StrictBool | None = None
+    next_available: date | None = None
 
-    @field_validator("therapy_types", "ages_served", "languages", "insurance", mode="before")
+    @field_validator("therapy_types", "ages_served", "languages", "insurance", "faith", mode="before")
     @classmethod
     def _null_list_is_empty(cls, value: object) -> object:
         return [] if value is None else value
+
+    @field_validator("gender", mode="before")
+    @classmethod
+    def _one_of_the_genders(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str) and (known := _GENDER_SPELLINGS.get(re.sub(r"[\s_-]+", "", value.lower()))):
+            return known
+        raise PydanticCustomError(
+            "gender",
+            "must be Female, Male or Non-binary (any letter case) or null, not {found}",
+            {"found": repr(value)},
+        )
+
+    @field_validator("session_fee_min", "session_fee_max", mode="before")
+    @classmethod
+    def _fee_not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):  # pydantic would read true as 1 dollar
+            raise PydanticCustomError(
+                "fee", "must be whole US dollars or null, not {found}", {"found": str(value).lower()}
+            )
+        return value
+
+    @field_validator("next_available", mode="before")
+    @classmethod
+    def _iso_calendar_date(cls, value: object) -> object:
+        if value is None or isinstance(value, date):
+            return value
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+            raise PydanticCustomError(
+                "iso_date", "must be a date written YYYY-MM-DD or null, not {found}", {"found": repr(value)}
+            )
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:  # 2026-02-30: the right shape, no such day
+            raise PydanticCustomError(
+                "iso_date", "{found} is not a date on the calendar ({why})", {"found": value.strip(), "why": str(exc)}
+            ) from None
+
+    @model_validator(mode="after")
+    def _fee_range_in_order(self) -> ProviderRecord:
+        low, high = self.session_fee_min, self.session_fee_max
+        if low is not None and high is not None and low > high:
+            raise PydanticCustomError(
+                "fee_range",
+                "session_fee_min ({low}) is more than session_fee_max ({high})",
+                {"low": low, "high": high},
+            )
+        return self
 
 
 class PassageRecord(_Record):

@@ -9,7 +9,7 @@ from pathlib import Path
 from indexer.readers.base import RawRecord, ReadError
 from indexer.readers.csv_reader import read_provider_csv
 from indexer.readers.jsonl import read_jsonl
-from indexer.validate import Located, validate
+from indexer.validate import Located, unknown_fields, validate
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 PAGE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
@@ -25,6 +25,15 @@ class Loaded:
     passages: dict[str, Located] = field(default_factory=dict)
     rejections: list[ReadError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unknown: set[tuple[str, str]] = field(default_factory=set)  # (path, field) already noted
+
+    def note_unknown(self, raw: RawRecord) -> None:
+        """A field the records do not have is not indexed: say so once per file and field,
+        at the first line that has it (a CSV column would otherwise be named on every row)."""
+        for name in unknown_fields(raw):
+            if (raw.path, name) not in self.unknown:
+                self.unknown.add((raw.path, name))
+                self.notes.append(f"{raw.path}:{raw.line}: unknown field {name!r} is not indexed (said once per file)")
 
     def add(self, item: Located | ReadError) -> None:
         if isinstance(item, ReadError):
@@ -82,12 +91,19 @@ def load(providers: Iterable[str] = (), passages: Iterable[str] = (), pages: Ite
     for path in pages:
         _check(path, PAGE_SUFFIXES, "pages")
     loaded = Loaded()
-    streams: list[Iterator[RawRecord | ReadError]] = [
-        *(provider_items(p) for p in providers),
-        *(passage_items(p) for p in passages),
-        *(page_items(p) for p in pages),
+    # (records, written by a person): a page's records are made by its reader, whose own
+    # bookkeeping keys (section, chunk) are no one's unknown field
+    streams: list[tuple[Iterator[RawRecord | ReadError], bool]] = [
+        *((provider_items(p), True) for p in providers),
+        *((passage_items(p), True) for p in passages),
+        *((page_items(p), False) for p in pages),
     ]
-    for stream in streams:
+    for stream, written in streams:
         for item in stream:
-            loaded.add(item if isinstance(item, ReadError) else validate(item))
+            if isinstance(item, ReadError):
+                loaded.add(item)
+                continue
+            if written:
+                loaded.note_unknown(item)
+            loaded.add(validate(item))
     return loaded

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from indexer.readers.base import RawRecord, ReadError
-from indexer.records import PassageRecord, ProviderRecord
+from indexer.records import Address, Location, PassageRecord, ProviderRecord
 
 Record = ProviderRecord | PassageRecord
 
@@ -29,11 +29,29 @@ def validate(raw: RawRecord) -> Located | ReadError:
         return ReadError(raw.path, raw.line, describe(exc, raw.data))
 
 
+def unknown_fields(raw: RawRecord) -> list[str]:
+    """The fields of a raw record that its model does not have ("address.suite" for one inside
+    the address), in the order read, where they carry a value: those values are not indexed,
+    and a person should hear so. (An empty CSV cell or a null loses nothing.)"""
+    model: type[BaseModel] = ProviderRecord if raw.kind == "provider" else PassageRecord
+    found = [key for key, value in raw.data.items() if key not in model.model_fields and _carries(value)]
+    if model is ProviderRecord:
+        for name, part in (("address", Address), ("location", Location)):
+            inner = raw.data.get(name)
+            if isinstance(inner, dict):
+                found += [f"{name}.{key}" for key, v in inner.items() if key not in part.model_fields and _carries(v)]
+    return found
+
+
+def _carries(value: object) -> bool:
+    return value is not None and value != ""
+
+
 def describe(exc: ValidationError, data: dict) -> str:
     """One line: the record id when known, then each failing field and why."""
     parts = []
     for error in exc.errors(include_url=False)[:5]:
-        where = ".".join(str(p) for p in error["loc"]) or "record"
+        where = ".".join(str(p) for p in error["loc"])
         message = error["msg"]
         if error["type"] == "missing":
             message = "is required"
@@ -41,7 +59,12 @@ def describe(exc: ValidationError, data: dict) -> str:
             message = (
                 f"is too long ({len(str(error.get('input', '')))} characters; at most {error['ctx']['max_length']})"
             )
-        parts.append(f"{where} {message}")
+        elif error["type"] == "greater_than_equal":
+            message = f"must be at least {error['ctx']['ge']}, not {error.get('input')!r}"
+        elif error["type"] == "less_than_equal":
+            message = f"must be at most {error['ctx']['le']}, not {error.get('input')!r}"
+        # a check across fields (a fee range) names its fields in its message
+        parts.append(f"{where} {message}" if where else message)
     more = len(exc.errors()) - 5
     if more > 0:
         parts.append(f"and {more} more")

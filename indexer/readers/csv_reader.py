@@ -1,21 +1,25 @@
 """Providers from CSV: the record's field names as columns (docs/contract.md: Input records), lists separated by `;`.
 
 Address and location may be given as `street, city, state, zip, lat, lon` columns or as
-`address.street`, `location.lat` and so on.
+`address.street`, `location.lat` and so on. Booleans are `true/false`, `yes/no` or `1/0`;
+whole numbers may carry a dollar sign (`$150`); dates stay text for validation to read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from indexer.readers.base import RawRecord, ReadError
 
-LIST_FIELDS = ("credentials", "specialties", "therapy_types", "ages_served", "languages", "insurance")
-BOOL_FIELDS = ("remote_only", "telehealth", "accepting_new_clients")
+LIST_FIELDS = ("credentials", "specialties", "therapy_types", "ages_served", "languages", "insurance", "faith")
+BOOL_FIELDS = ("remote_only", "telehealth", "accepting_new_clients", "sliding_scale")
+INT_FIELDS = ("years_in_practice", "session_fee_min", "session_fee_max")
+_WHOLE_NUMBER = re.compile(r"\$?\s*(-?\d+)")
 ADDRESS_FIELDS = ("street", "city", "state", "zip")
 TRUE = {"true", "yes", "y", "1"}
 FALSE = {"false", "no", "n", "0"}
@@ -70,13 +74,19 @@ def row_to_record(row: dict[str, str | None]) -> dict[str, Any]:
             record[key] = [item.strip() for item in value.split(";") if item.strip()]
         elif key in BOOL_FIELDS:
             record[key] = _bool(value)
-        elif key == "years_in_practice":
-            record[key] = int(value) if value.isdigit() else (value or None)
+        elif key in INT_FIELDS:
+            record[key] = _int(value)
         else:
             record[key] = value or None
     record["address"] = address or None
     record["location"] = location or None
     return record
+
+
+def _int(value: str) -> int | str | None:
+    # "-20" becomes -20, so that validation says the fee is negative rather than not a number
+    number = _WHOLE_NUMBER.fullmatch(value)
+    return int(number[1]) if number else (value or None)
 
 
 def _bool(value: str) -> bool | str | None:

@@ -333,3 +333,89 @@ def test_delete_from_an_index_that_does_not_exist_is_an_error(indexer: Indexer, 
     run = indexer("delete", "--type", "passages", "x")
     assert run.code == 2
     assert f"{settings.passages_alias} does not exist" in run.err
+
+
+# ---------------------------------------------------------------- the practical conditions (issue 16)
+
+
+def test_the_practical_conditions_are_indexed_from_json_lines_and_csv_and_unknown_fields_named_once(
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
+    jsonl = write_jsonl(
+        tmp_path / "p.jsonl",
+        [
+            provider("j-1", gender="female", faith=["Christian", "christian"], session_fee_min=90,
+                     session_fee_max=140, sliding_scale=True, next_available="2026-12-09", npi="123"),
+            provider("j-2", session_fee_min=120, npi="456"),
+        ],
+    )  # fmt: skip
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "id,name,credentials,specialties,gender,faith,session_fee_min,session_fee_max,sliding_scale,"
+        "next_available,pronouns\n"
+        "c-1,Ana Ruiz,LMFT,Anxiety,Non Binary,Jewish;Buddhist,$60,$100,yes,2027-01-04,they/them\n"
+        "c-2,Bo Li,LCSW,Grief,,,,,,,he/him\n",
+        encoding="utf-8",
+    )
+
+    run = indexer("providers", str(jsonl), str(csv))
+
+    assert run.code == 0, run.err
+    assert "providers: indexed 4, rejected 0" in run.out
+    assert run.err.count("unknown field") == 2, run.err  # once per file and field, not per record
+    assert f"{jsonl}:1: unknown field 'npi' is not indexed" in run.err
+    assert f"{csv}:2: unknown field 'pronouns' is not indexed" in run.err
+    docs = sources(cluster, settings.providers_alias)
+    assert {k: docs["j-1"][k] for k in ("gender", "faith", "session_fee_min", "session_fee_max")} == {
+        "gender": "Female", "faith": ["Christian"], "session_fee_min": 90, "session_fee_max": 140
+    }  # fmt: skip
+    assert (docs["j-1"]["sliding_scale"], docs["j-1"]["next_available"]) == (True, "2026-12-09")
+    assert (docs["j-2"]["session_fee_min"], docs["j-2"]["session_fee_max"]) == (120, 120)
+    assert (docs["c-1"]["gender"], docs["c-1"]["faith"]) == ("Non-binary", ["Jewish", "Buddhist"])
+    assert (docs["c-1"]["session_fee_min"], docs["c-1"]["session_fee_max"]) == (60, 100)
+    assert (docs["c-1"]["sliding_scale"], docs["c-1"]["next_available"]) == (True, "2027-01-04")
+    assert [docs["c-2"][k] for k in ("gender", "session_fee_min", "sliding_scale", "next_available")] == [None] * 4
+    assert "npi" not in docs["j-1"] and "pronouns" not in docs["c-1"]
+    # the fields are indexed to filter on, not only stored
+    conditions = [
+        {"range": {"next_available": {"lte": "2026-12-31"}}},
+        {"term": {"gender": "Female"}},
+        {"range": {"session_fee_min": {"lte": 100}}},
+    ]
+    soon = {"query": {"bool": {"filter": conditions}}}
+    assert cluster.request("POST", f"/{settings.providers_alias}/_count", soon)["count"] == 1
+
+
+def test_bad_practical_conditions_are_rejected_by_line_saying_what_is_accepted(
+    indexer: Indexer, cluster: SyncEngine, settings: Settings, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            provider("ok", gender="MALE", session_fee_min=0),
+            provider("negative", session_fee_min=-40),
+            provider("inverted", session_fee_min=200, session_fee_max=150),
+            provider("no-such-day", next_available="2026-02-30"),
+            provider("unknown-gender", gender="woman"),
+        ],
+    )
+    csv = tmp_path / "bad.csv"
+    csv.write_text(
+        "id,name,credentials,specialties,session_fee_min,next_available\nc-1,Ana,LMFT,Anxiety,-20,2026-04-31\n",
+        encoding="utf-8",
+    )
+
+    run = indexer("providers", str(path), str(csv))
+
+    assert run.code == 1
+    assert f"{path}:2: record 'negative': session_fee_min must be at least 0, not -40" in run.err
+    assert f"{path}:3: record 'inverted': session_fee_min (200) is more than session_fee_max (150)" in run.err
+    assert f"{path}:4: record 'no-such-day': next_available 2026-02-30 is not a date on the calendar" in run.err
+    assert (
+        f"{path}:5: record 'unknown-gender': gender must be Female, Male or Non-binary (any letter case) or null, "
+        "not 'woman'"
+    ) in run.err
+    assert f"{csv}:2: record 'c-1': session_fee_min must be at least 0, not -20; next_available 2026-04-31" in run.err
+    assert f"{path}:1:" not in run.err
+    assert "5 record(s) rejected: nothing was written" in run.err
+    assert alias_target(cluster, settings.providers_alias) == []

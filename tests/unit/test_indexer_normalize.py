@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.normalize import clean_list, content_hash, passage_document, provider_document
+from indexer.index_body import load_template
+from indexer.normalize import clean_list, content_hash, fee_range, passage_document, provider_document
 from indexer.records import PassageRecord, ProviderRecord
 
 
@@ -91,3 +92,46 @@ def test_passage_titles_are_collapsed_and_text_trimmed() -> None:
     assert doc["title"] == "What is it?"
     assert doc["text"] == "Answer."
     assert doc["topics"] == ["grief", "loss"]
+
+
+def test_the_practical_conditions_are_indexed_as_read_with_clean_faith_lists() -> None:
+    doc = provider_document(
+        provider(
+            gender="non binary",
+            faith=[" Christian", "christian", "Jewish "],
+            session_fee_min=80,
+            session_fee_max=120,
+            sliding_scale=True,
+            next_available="2026-12-09",
+        )
+    )
+    assert doc["gender"] == "Non-binary"
+    assert doc["faith"] == ["Christian", "Jewish"]
+    assert (doc["session_fee_min"], doc["session_fee_max"]) == (80, 120)
+    assert doc["sliding_scale"] is True
+    assert doc["next_available"] == "2026-12-09"  # ISO text, as the date field reads it
+
+
+def test_a_fee_given_alone_stands_for_both_ends_of_the_range() -> None:
+    assert fee_range(150, None) == {"session_fee_min": 150, "session_fee_max": 150}
+    assert fee_range(None, 90) == {"session_fee_min": 90, "session_fee_max": 90}
+    assert fee_range(None, None) == {"session_fee_min": None, "session_fee_max": None}
+    doc = provider_document(provider(session_fee_max=175))
+    assert (doc["session_fee_min"], doc["session_fee_max"]) == (175, 175)
+
+
+def test_a_provider_without_the_conditions_states_none_of_them() -> None:
+    doc = provider_document(provider())
+    assert [doc[k] for k in ("gender", "session_fee_min", "session_fee_max", "sliding_scale", "next_available")] == [
+        None
+    ] * 5
+    assert doc["faith"] == []
+
+
+def test_every_document_field_is_in_the_provider_mapping() -> None:
+    # the mapping is strict: a field normalization adds without a mapping fails every bulk
+    mapped = set(load_template("providers")["mappings"]["properties"])
+    full = provider(
+        gender="Male", faith=["Muslim"], session_fee_min=1, sliding_scale=False, next_available="2027-01-02"
+    )
+    assert set(provider_document(full)) <= mapped

@@ -115,6 +115,34 @@ def test_csv_booleans_and_years_are_converted_and_anything_else_is_passed_on_for
     assert odd["years_in_practice"] == "ten"
 
 
+def test_csv_reads_the_practical_conditions_as_their_types() -> None:
+    record = row_to_record(
+        {
+            "gender": "female",
+            "faith": "Christian; Latter-day Saints ;",
+            "session_fee_min": "$90",
+            "session_fee_max": " 140 ",
+            "sliding_scale": "Yes",
+            "next_available": "2026-12-09",
+        }
+    )
+    assert record["gender"] == "female"  # validation reads the spelling
+    assert record["faith"] == ["Christian", "Latter-day Saints"]
+    assert (record["session_fee_min"], record["session_fee_max"]) == (90, 140)
+    assert record["sliding_scale"] is True
+    assert record["next_available"] == "2026-12-09"
+    empty = row_to_record({"gender": "", "faith": "", "session_fee_min": "", "sliding_scale": "", "next_available": ""})
+    assert empty == {"gender": None, "faith": [], "session_fee_min": None, "sliding_scale": None,
+                     "next_available": None, "address": None, "location": None}  # fmt: skip
+
+
+def test_csv_passes_on_what_it_cannot_convert_so_validation_names_it() -> None:
+    record = row_to_record({"session_fee_min": "-20", "session_fee_max": "about 100", "sliding_scale": "sometimes"})
+    assert record["session_fee_min"] == -20  # a number, so that the reason is "at least 0"
+    assert record["session_fee_max"] == "about 100"
+    assert record["sliding_scale"] == "sometimes"
+
+
 def test_csv_rows_carry_their_line_and_bad_rows_are_named(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text(
