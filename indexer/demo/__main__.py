@@ -1,6 +1,6 @@
 """Write the demo corpus as JSON Lines.
 
-    python -m indexer.demo providers --n 1000 [--seed 7] [--out FILE.jsonl]
+    python -m indexer.demo providers --n 1000 [--seed 7] [--today YYYY-MM-DD] [--out FILE.jsonl]
     python -m indexer.demo passages [--out FILE.jsonl]
 
 Without --out (or with `--out -`) the records go to stdout. A file is written under a
@@ -15,11 +15,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from indexer.demo.passages import load_guide_passages
-from indexer.demo.providers import MAX_PROVIDERS, MIN_PROVIDERS, generate_providers
+from indexer.demo.providers import MAX_PROVIDERS, MIN_PROVIDERS, OPENINGS_FROM, generate_providers
 
 PROG = "python -m indexer.demo"
 EXIT_WRITE_FAILED = 1
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how many records, {MIN_PROVIDERS:,} to {MAX_PROVIDERS:,}",
     )
     providers.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    providers.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=OPENINGS_FROM,
+        help=f"the day next openings count from (default {OPENINGS_FROM.isoformat()})",
+    )
     providers.add_argument("--out", default="-", help="output file (default: stdout)")
     passages = commands.add_parser("passages", help="the guide passages", description="the guide passages")
     passages.add_argument("--out", default="-", help="output file (default: stdout)")
@@ -67,7 +74,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def records_for(args: argparse.Namespace) -> Iterable[dict[str, Any]]:
     if args.command == "providers":
-        return generate_providers(args.n, seed=args.seed)
+        return generate_providers(args.n, seed=args.seed, today=args.today)
     return load_guide_passages()
 
 

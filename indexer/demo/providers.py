@@ -1,13 +1,17 @@
 """Deterministic, realistic provider records for demos and load tests.
 
 `generate_providers(n, seed)` streams provider dicts (docs/contract.md: Input records). One `random.Random(seed)` is
-consumed record by record and nothing depends on `n`, so the first k records of a run of
-n equal a run of k, and memory stays flat however large n is.
+consumed record by record (and a second from the same seed, for the fields added in issue 16) and
+nothing depends on `n`, so the first k records of a run of n equal a run of k, and memory stays
+flat however large n is.
 
 Realism comes from correlations, not just variety: a provider has a practice *profile*
 (couples, child, trauma, addiction, ...) that skews their credentials, specialties,
 approaches and ages; the counselor licence is named as the state names it (LPCC in
-California, LMHC in New York, LPC elsewhere); payers follow the state; bios are built
+California, LMHC in New York, LPC elsewhere); payers follow the state; the session fee
+follows the credential and the metro (trainees' agencies often keep a sliding scale); the
+stated gender follows the bio's pronoun; only those accepting new clients have a next
+opening; bios are built
 from many templates, in first or third person, and name the focus specialties (the first
 three) both in lay words and clinical terms.
 
@@ -25,11 +29,15 @@ import math
 import random
 from bisect import bisect
 from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any, NamedTuple, TypeVar
 
 from core.geo import STATES
 
+# The default day the next openings count from: fixed, so that a seed gives one corpus (the
+# day the development data's openings count from, ../shared/data/dev_providers.jsonl).
+OPENINGS_FROM = date(2026, 12, 6)
 MIN_PROVIDERS = 100
 MAX_PROVIDERS = 1_000_000
 ID_PREFIX = "demo-p-"
@@ -853,6 +861,47 @@ _KAISER_STATES = frozenset(
 )
 PRIVATE_PAY_RATE = 0.15  # lists no insurance: self-pay or out-of-network only
 
+# ---------------------------------------------------------------------------------------
+# What else people choose by (issue 16): who the provider is, what a session costs, when the
+# first opening is.
+
+GENDERS = {"she": "Female", "he": "Male", "they": "Non-binary"}  # as the bio's pronoun has it
+GENDER_UNSTATED_RATE = 0.08
+# Most who write "they" in a bio here have a neutral first name and state no gender at all.
+NON_BINARY_STATED_RATE = 0.4
+FAITH_RATE = 0.12  # offers faith-informed care
+_FAITHS = weighted(
+    [("Christian", 50), ("Jewish", 12), ("Muslim", 9), ("Buddhist", 9), ("Latter-day Saints", 6), ("Hindu", 5)]
+)
+_LDS_STATES = frozenset({"Utah", "Idaho"})
+
+
+class FeeBand(NamedTuple):
+    low: int  # one individual session, US dollars
+    high: int
+
+
+# What one session costs by the primary credential, before the metro's cost of living.
+_FEE_BANDS: dict[str, FeeBand] = {
+    PSYCHIATRIST: FeeBand(250, 400),
+    PMHNP: FeeBand(150, 250),
+    PSYD: FeeBand(150, 250),
+    PHD: FeeBand(150, 260),
+    ASSOCIATE_MFT: FeeBand(50, 100),
+    ASSOCIATE_SW: FeeBand(50, 100),
+    PRE_LICENSED: FeeBand(40, 90),
+}
+_FEE_BAND_LICENSED = FeeBand(100, 180)  # LCSW, LMFT and the counselors
+_COSTLY_STATES = frozenset({"California", "New York", "Massachusetts", "District of Columbia", "Washington"})
+COSTLY_FACTOR = 1.15
+FEE_UNSTATED_RATE = 0.06
+FEE_RANGE_RATE = 0.35  # a range: longer sessions, or a lower rate for some clients
+SLIDING_SCALE_RATE = 0.2
+SLIDING_SCALE_TRAINEE_RATE = 0.55  # trainees' agencies often keep low-fee slots
+OPENING_UNSTATED_RATE = 0.08  # accepting, with no date given
+OPENING_MEAN_DAYS = 10  # days to the first opening: often within two weeks, a few a month or more out
+OPENING_MAX_DAYS = 60
+
 # Filler that real exports carry where a bio should be.
 _PLACEHOLDER_BIOS: tuple[str, ...] = (
     "test test test",
@@ -1131,6 +1180,51 @@ def draw_insurance(rng: random.Random, state: str | None, trainee: bool) -> list
             payers.append("Kaiser Permanente")
     rng.shuffle(payers)
     return payers
+
+
+def draw_gender(rng: random.Random, person: Person) -> str | None:
+    stated = NON_BINARY_STATED_RATE if person.pronoun == "they" else 1 - GENDER_UNSTATED_RATE
+    return GENDERS[person.pronoun] if rng.random() < stated else None
+
+
+def draw_faith(rng: random.Random, state: str | None) -> list[str]:
+    if rng.random() >= FAITH_RATE:
+        return []
+    if state in _LDS_STATES and rng.random() < 0.5:
+        return ["Latter-day Saints"]
+    return [pick(rng, _FAITHS)]
+
+
+def fee_dollars(amount: float) -> int:
+    """Fees are quoted in fives."""
+    return int(5 * round(amount / 5))
+
+
+def draw_fees(rng: random.Random, primary: str, state: str | None) -> dict[str, Any]:
+    """session_fee_min, session_fee_max and sliding_scale, as a directory listing states them."""
+    trainee = primary in _TRAINEES
+    sliding = rng.random() < (SLIDING_SCALE_TRAINEE_RATE if trainee else SLIDING_SCALE_RATE)
+    if rng.random() < FEE_UNSTATED_RATE:
+        return {"session_fee_min": None, "session_fee_max": None, "sliding_scale": sliding}
+    band = _FEE_BANDS.get(primary, _FEE_BAND_LICENSED)
+    factor = COSTLY_FACTOR if state in _COSTLY_STATES else 1.0
+    fee = fee_dollars(rng.uniform(band.low, band.high) * factor)
+    low = high = fee
+    if sliding:
+        low = max(30, fee_dollars(fee * rng.uniform(0.4, 0.75)))  # the lowest rate offered
+    elif rng.random() < FEE_RANGE_RATE:
+        high = fee + one(rng, (20, 30, 40, 50, 75))
+    return {"session_fee_min": low, "session_fee_max": high, "sliding_scale": sliding}
+
+
+def draw_next_available(rng: random.Random, accepting: bool, today: date) -> str | None:
+    """The first open appointment on a weekday after `today`; none when not accepting new clients."""
+    if not accepting or rng.random() < OPENING_UNSTATED_RATE:
+        return None
+    day = today + timedelta(days=1 + min(OPENING_MAX_DAYS, int(rng.expovariate(1 / OPENING_MEAN_DAYS))))
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.isoformat()
 
 
 def draw_years(rng: random.Random, primary: str) -> int:
@@ -1448,7 +1542,11 @@ def add_variant_spelling(rng: random.Random, specialties: list[str]) -> None:
 # The record and the stream.
 
 
-def draw_provider(rng: random.Random, index: int) -> DemoProvider:
+def draw_provider(
+    rng: random.Random, index: int, today: date = OPENINGS_FROM, conditions: random.Random | None = None
+) -> DemoProvider:
+    """One record. `conditions` draws the fields added for issue 16 (gender, faith, fees, next
+    opening), so that every field drawn before them is what the same seed gave before."""
     profile = _PROFILES[int(pick(rng, _PROFILE_INDEX))]
     person = draw_person(rng)
     mode = rng.random()
@@ -1474,6 +1572,11 @@ def draw_provider(rng: random.Random, index: int) -> DemoProvider:
         "years_in_practice": draw_years(rng, credentials[0]),
     }
     record["bio"] = draw_bio(rng, person, record)
+    more = conditions or rng
+    record["gender"] = draw_gender(more, person)
+    record["faith"] = draw_faith(more, place.state)
+    record.update(draw_fees(more, credentials[0], place.state))
+    record["next_available"] = draw_next_available(more, record["accepting_new_clients"], today)
     fault = inject_fault(rng, record) if rng.random() < FAULT_RATE else None
     return DemoProvider(record, fault)
 
@@ -1483,20 +1586,24 @@ def check_size(n: int) -> None:
         raise ValueError(f"n must be between {MIN_PROVIDERS:,} and {MAX_PROVIDERS:,}, got {n:,}")
 
 
-def generate_annotated_providers(n: int, seed: int = 7) -> Iterator[DemoProvider]:
+def generate_annotated_providers(n: int, seed: int = 7, today: date = OPENINGS_FROM) -> Iterator[DemoProvider]:
     """Each record with the fault deliberately put in it (None for a clean record).
     Raises ValueError at once, not at the first record, when n is out of range."""
     check_size(n)
-    return _stream(n, seed)
+    return _stream(n, seed, today)
 
 
-def _stream(n: int, seed: int) -> Iterator[DemoProvider]:
+def _stream(n: int, seed: int, today: date) -> Iterator[DemoProvider]:
     rng = random.Random(seed)
+    # a stream of their own for the conditions added later: the main stream, and so the
+    # corpus that tests and benchmarks were built on, stays as it was
+    conditions = random.Random(f"{seed}/conditions")
     for index in range(1, n + 1):
-        yield draw_provider(rng, index)
+        yield draw_provider(rng, index, today, conditions)
 
 
-def generate_providers(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """n provider records in the input-record shape (docs/contract.md); the same (n, seed) gives the same records,
-    and the first k of any run equal a run of k. Streamed: memory does not grow with n."""
-    return (demo.record for demo in generate_annotated_providers(n, seed))
+def generate_providers(n: int, seed: int = 7, today: date = OPENINGS_FROM) -> Iterator[dict[str, Any]]:
+    """n provider records in the input-record shape (docs/contract.md); the same (n, seed, today) gives the same
+    records, and the first k of any run equal a run of k. Streamed: memory does not grow with n. Next openings
+    fall in the two months after `today`: a live demo passes its own date, so that "this week" finds someone."""
+    return (demo.record for demo in generate_annotated_providers(n, seed, today))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from indexer.demo.providers import (
     DUPLICATE_SPECIALTY,
     FAULT_KINDS,
     LAY_WORDS,
+    OPENINGS_FROM,
     PLACEHOLDER_BIO,
     STATE_ABBREVIATION,
     UNDEFINED_PLACE,
@@ -217,6 +219,112 @@ def test_bios_mention_the_focus_specialties(clean: list[dict]) -> None:
         assert any(w in bio for w in words), (focus, bio)
 
 
+# --- providers: what else people choose by (issue 16) -----------------------------------
+
+FEE_BANDS = {"Under $80": (0, 80), "$80–$120": (80, 120), "$120–$160": (120, 160), "$160 and up": (160, 10_000)}
+
+
+def median(values: list[int]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def test_every_provider_carries_the_practical_conditions(providers: list[dict]) -> None:
+    for record in providers:
+        assert {"gender", "faith", "session_fee_min", "session_fee_max", "sliding_scale", "next_available"} <= set(
+            record
+        )
+        assert isinstance(record["faith"], list) and isinstance(record["sliding_scale"], bool)
+
+
+def test_genders_are_the_three_of_the_contract_mostly_stated(providers: list[dict]) -> None:
+    counts = Counter(record["gender"] for record in providers)
+    assert set(counts) == {"Female", "Male", "Non-binary", None}
+    assert counts["Female"] > 0.3 * N and counts["Male"] > 0.3 * N
+    assert 0.01 * N < counts["Non-binary"] < 0.1 * N
+    assert counts[None] < 0.25 * N
+
+
+def test_a_stated_gender_agrees_with_the_pronoun_of_a_third_person_bio(clean: list[dict]) -> None:
+    possessive = {"Female": "her", "Male": "his", "Non-binary": "their"}
+    checked = 0
+    for record in clean:
+        bio, gender = record["bio"], record["gender"]
+        said = {p for p in possessive.values() if f"Much of {p} work" in bio or f"{p.capitalize()} practice" in bio}
+        if gender and said:
+            assert said == {possessive[gender]}, (gender, bio)
+            checked += 1
+    assert checked > 0.05 * len(clean)
+
+
+def test_some_offer_faith_informed_care_in_one_faith(providers: list[dict]) -> None:
+    with_faith = [record["faith"] for record in providers if record["faith"]]
+    assert 0.05 * N < len(with_faith) < 0.2 * N
+    assert all(len(faiths) == 1 for faiths in with_faith)
+    faiths = Counter(faith for faiths in with_faith for faith in faiths)
+    assert set(faiths) == {"Christian", "Jewish", "Muslim", "Buddhist", "Latter-day Saints", "Hindu"}
+    assert faiths.most_common(1)[0][0] == "Christian"
+
+
+def test_fees_are_whole_dollars_in_fives_and_in_order(providers: list[dict]) -> None:
+    stated = [record for record in providers if record["session_fee_min"] is not None]
+    assert 0.88 * N < len(stated) < N
+    for record in providers:
+        low, high = record["session_fee_min"], record["session_fee_max"]
+        assert (low is None) == (high is None)
+        if low is not None:
+            assert 30 <= low <= high <= 600 and low % 5 == 0 and high % 5 == 0, (low, high)
+    assert 0.2 * len(stated) < sum(r["session_fee_min"] < r["session_fee_max"] for r in stated) < 0.7 * len(stated)
+
+
+def test_fees_follow_the_credential(clean: list[dict]) -> None:
+    def fees(credential: str) -> list[int]:
+        return [r["session_fee_max"] for r in clean if r["credentials"][0] == credential and r["session_fee_max"]]
+
+    trainee = fees("Associate Marriage and Family Therapist") + fees("Associate Clinical Social Worker (ASW)")
+    licensed = fees("Licensed Clinical Social Worker (LCSW)") + fees("Licensed Marriage and Family Therapist (LMFT)")
+    assert median(trainee) < median(licensed) < median(fees("Psychologist (PhD)")) < median(fees("Psychiatrist"))
+
+
+def test_every_fee_band_of_the_filter_panel_has_providers(providers: list[dict]) -> None:
+    lows = [record["session_fee_min"] for record in providers if record["session_fee_min"] is not None]
+    for band, (low, high) in FEE_BANDS.items():
+        assert sum(low <= fee < high for fee in lows) > 0.05 * len(lows), band
+
+
+def test_a_sliding_scale_is_offered_by_some_and_by_trainees_more_often(clean: list[dict]) -> None:
+    share = sum(record["sliding_scale"] for record in clean) / len(clean)
+    assert 0.1 < share < 0.4
+    trainees = [r for r in clean if r["credentials"][0].startswith(("Associate", "Pre-Licensed"))]
+    assert sum(r["sliding_scale"] for r in trainees) / len(trainees) > 1.5 * share
+
+
+def test_next_openings_are_weekdays_in_the_two_months_after_today_for_those_accepting(
+    providers: list[dict],
+) -> None:
+    days = []
+    for record in providers:
+        if not record["accepting_new_clients"]:
+            assert record["next_available"] is None
+        elif record["next_available"] is not None:
+            day = date.fromisoformat(record["next_available"])
+            assert day.weekday() < 5, day
+            days.append((day - OPENINGS_FROM).days)
+    accepting = sum(record["accepting_new_clients"] for record in providers)
+    assert 0.85 * accepting < len(days) < accepting
+    assert all(1 <= d <= 63 for d in days)
+    assert sum(d <= 7 for d in days) > 0.25 * len(days)  # "this week" finds someone
+    assert sum(d > 31 for d in days) > 0.01 * len(days)  # and some wait more than a month
+
+
+def test_next_openings_count_from_the_day_given() -> None:
+    later = date(2027, 3, 1)
+    moved = [r["next_available"] for r in generate_providers(200, today=later) if r["next_available"]]
+    assert moved and all(later < date.fromisoformat(day) <= later + timedelta(days=63) for day in moved)
+    same = [{k: v for k, v in r.items() if k != "next_available"} for r in generate_providers(200, today=later)]
+    assert same == [{k: v for k, v in r.items() if k != "next_available"} for r in generate_providers(200)]
+
+
 # --- providers: deliberate faults --------------------------------------------------------
 
 
@@ -331,6 +439,12 @@ def test_cli_seed_option(tmp_path: Path) -> None:
     assert read_lines(out) == list(generate_providers(100, seed=3))
 
 
+def test_cli_today_option(tmp_path: Path) -> None:
+    out = tmp_path / "providers.jsonl"
+    assert main(["providers", "--n", "100", "--today", "2027-03-01", "--out", str(out)]) == 0
+    assert read_lines(out) == list(generate_providers(100, today=date(2027, 3, 1)))
+
+
 def test_cli_copies_the_guide_passages(tmp_path: Path) -> None:
     out = tmp_path / "passages.jsonl"
     assert main(["passages", "--out", str(out)]) == 0
@@ -351,7 +465,8 @@ def test_cli_refuses_sizes_out_of_range_with_one_line(
 @pytest.mark.parametrize(
     "argv",
     [[], ["providers"], ["providers", "--n", "ten"], ["frobnicate"],
-     ["providers", "--n", "100", "--out", "/no/such/dir/providers.jsonl"]],
+     ["providers", "--n", "100", "--out", "/no/such/dir/providers.jsonl"],
+     ["providers", "--n", "100", "--today", "2027-02-30"]],
 )  # fmt: skip
 def test_cli_usage_errors_exit_2_with_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
