@@ -97,13 +97,13 @@ eval: setup
 	$(PY) -m relevance devsets --data $(DATA) --out .data/devsets
 	INDEX_PREFIX=dev $(PY) -m indexer rebuild --providers $(DATA)/dev_providers.jsonl \
 	  --passages $(DATA)/counsel_chat/passages.jsonl
-	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type passages \
+	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true TODAY=2026-12-06 $(PY) -m relevance eval --app --type passages \
 	  --queries .data/devsets/queries.tsv --qrels .data/devsets/passages.qrels \
 	  --answers-qrels .data/devsets/passages_answers.qrels --modes bm25,vector,hybrid --json $(EVAL_OUT)/passages.json
-	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type providers \
+	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true TODAY=2026-12-06 $(PY) -m relevance eval --app --type providers \
 	  --queries .data/devsets/providers_queries.tsv --qrels .data/devsets/providers.qrels \
 	  --modes bm25,vector,hybrid --json $(EVAL_OUT)/providers.json
-	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true $(PY) -m relevance eval --app --type providers \
+	INDEX_PREFIX=dev ALLOW_ANONYMOUS=true TODAY=2026-12-06 $(PY) -m relevance eval --app --type providers \
 	  --queries .data/devsets/constraint_queries.tsv --qrels .data/devsets/constraints.qrels \
 	  --modes bm25,vector,hybrid --json $(EVAL_OUT)/constraints.json
 

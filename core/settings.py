@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -46,6 +47,12 @@ class Settings(BaseSettings):
     embed_queue_max: int = Field(default=32, ge=0)  # queries waiting for the model; beyond, 503 overloaded
     # on SIGTERM, how long in-flight requests may run before they are cancelled
     shutdown_grace_s: int = Field(default=10, ge=0, le=300)
+    # "today" for relative dates in queries ("available this week"); fixed (TODAY=2026-12-06)
+    # so that evaluations are reproducible, else the server's date
+    today: date | None = None
+
+    def current_date(self) -> date:
+        return self.today or date.today()
 
     @field_validator("embedding_backend", mode="before")
     @classmethod

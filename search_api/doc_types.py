@@ -18,7 +18,8 @@ from search_api import engine_answers, query_bodies
 from search_api.fusion import Fused
 from search_api.interpret import Interpretation
 from search_api.leg_fields import PASSAGE_LEG_FIELDS, PROVIDER_LEG_FIELDS
-from search_api.params import SearchType
+from search_api.params import SearchType, Sort
+from search_api.practical import most_conditions_first, sorted_by
 from search_api.query_bodies import LegPlan
 from search_api.query_text import QueryText
 from search_api.ranking import RankInputs, lead_with, rank_passages, rank_providers
@@ -66,6 +67,21 @@ class DocType(ABC):
 
     @abstractmethod
     def rank(self, inputs: RankInputs, tuning: Tuning) -> list[Fused]: ...
+
+    def arrange(
+        self,
+        fused: list[Fused],
+        sources: Mapping[str, Mapping[str, Any]],
+        relaxed: Mapping[str, Any],
+        sort: Sort,
+        inputs: RankInputs,
+    ) -> list[Fused]:
+        """The ranked list in the order asked for: the most conditions met first where they
+        were relaxed, then an explicit sort. Only providers have either."""
+        return fused
+
+    def browse(self, plan: LegPlan, sort: Sort, filters: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError(f"{self.name} cannot be browsed without a query")
 
     @abstractmethod
     def lead(self, fused: list[Fused], sources: Mapping[str, Mapping[str, Any]], help: HelpFirst) -> list[Fused]:
@@ -120,6 +136,21 @@ class Providers(DocType):
 
     def rank(self, inputs: RankInputs, tuning: Tuning) -> list[Fused]:
         return rank_providers(inputs, tuning)
+
+    def arrange(
+        self,
+        fused: list[Fused],
+        sources: Mapping[str, Mapping[str, Any]],
+        relaxed: Mapping[str, Any],
+        sort: Sort,
+        inputs: RankInputs,
+    ) -> list[Fused]:
+        if relaxed:
+            fused = most_conditions_first(fused, sources, relaxed)
+        return sorted_by(fused, sources, sort, inputs.filters, inputs.today)
+
+    def browse(self, plan: LegPlan, sort: Sort, filters: Mapping[str, Any]) -> dict[str, Any]:
+        return query_bodies.browse_leg(plan, query_bodies.browse_sort(sort, filters))
 
     def lead(self, fused: list[Fused], sources: Mapping[str, Mapping[str, Any]], help: HelpFirst) -> list[Fused]:
         return lead_with(fused, sources, "specialties", help.specialties)  # every specialist

@@ -37,10 +37,22 @@ def provider_leg_source(fields: DocValues) -> dict[str, Any]:
     for name, field_name in _PROVIDER_SCALARS:
         values = fields.get(field_name)
         source[name] = values[0] if values else None
+    if source["location"] is not None:
+        source["location"] = _point(source["location"])
     primary = source["primary_specialties"]
     if primary:
         source["specialties"] = primary + [s for s in source["specialties"] if s not in primary]
     return source
+
+
+def _point(value: Any) -> tuple[float, float] | None:
+    """A geo_point's doc value: "lat, lon" (OpenSearch) or {"lat", "lon"} (some versions)."""
+    if isinstance(value, dict):
+        return float(value["lat"]), float(value["lon"])
+    if isinstance(value, str) and "," in value:
+        lat, lon = value.split(",", 1)
+        return float(lat), float(lon)
+    return None
 
 
 def passage_leg_source(fields: DocValues) -> dict[str, Any]:

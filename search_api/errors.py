@@ -5,6 +5,7 @@ the model's queue is full, 429 with Retry-After over a rate limit, and never a s
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,13 +68,21 @@ def error_response(
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status, headers=headers)
 
 
+_NAMED_PROBLEM = re.compile(r"^(?:Value error, )?([a-z_]+): (.+)$", re.DOTALL)
+
+
 def describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     details = []
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path")]
         if error.get("type") == "json_invalid":  # its loc is ("body", character offset): name the body
             loc = ["body"]
-        details.append({"parameter": ".".join(loc) or "request", "problem": error.get("msg", "invalid")})
+        problem = str(error.get("msg", "invalid"))
+        # a check across parameters (a model validator) names the one it is about: "q: ..."
+        named = _NAMED_PROBLEM.match(problem) if not loc else None
+        if named:
+            loc, problem = [named.group(1)], named.group(2)
+        details.append({"parameter": ".".join(loc) or "request", "problem": problem})
     message = "; ".join(f"{d['parameter']}: {d['problem']}" for d in details[:5]) or "invalid request"
     return message, details
 

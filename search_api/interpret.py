@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 
 from core.geo import STATES
 from core.lay_terms import Match, Target, lay_table, normalize
+from core.settings import MAPPINGS_DIR
+from search_api.conditions import Conditions, read_conditions
 from search_api.query_text import QueryText
 from search_api.safety import NOTHING, Recognition, help_first, recognise
 
@@ -28,6 +32,7 @@ class Interpretation:
     zip: str | None = None
     matched_terms: list[tuple[str, str]] = field(default_factory=list)  # (found, meaning)
     safety: Recognition = NOTHING  # the situations of risk it signals
+    conditions: Conditions = field(default_factory=Conditions)  # language, insurance, cost, who, when
 
     @property
     def crisis(self) -> bool:
@@ -232,6 +237,25 @@ def _place_after(query: str, start: int, shouting: bool) -> Place | None:
     n = _city_words(words, capitalised_only=True)
     if n:
         return Place(city=_city_text(words[:n]), spans=((start, words[n - 1].end()),))
+    known = _known_city(words)  # "near chicago", "in san jose accepting new clients"
+    if known:
+        return Place(city=known[0], spans=((start, words[known[1] - 1].end()),))
+    return None
+
+
+@cache
+def _known_cities() -> dict[str, str]:
+    """Lower-case name -> the city as written (mappings/us_cities.txt)."""
+    lines = (MAPPINGS_DIR / "us_cities.txt").read_text(encoding="utf-8").splitlines()
+    return {line.strip().lower(): line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def _known_city(words: list[re.Match[str]]) -> tuple[str, int] | None:
+    """The known city the words start with, longest first, and how many words it takes."""
+    for n in range(min(3, len(words)), 0, -1):
+        name = _known_cities().get(" ".join(w.group().lower() for w in words[:n]).rstrip("."))
+        if name:
+            return name, n
     return None
 
 
@@ -319,8 +343,9 @@ def _targets(matches: list[Match], explicit_age: bool) -> list[tuple[str, Target
     return pairs
 
 
-def interpret(query: str | QueryText) -> Interpretation:
-    """Read a typed query: "someone to help my teen stop cutting" -> Self Harm, Adolescents."""
+def interpret(query: str | QueryText, today: date | None = None) -> Interpretation:
+    """Read a typed query: "someone to help my teen stop cutting" -> Self Harm, Adolescents.
+    `today` dates relative times ("available this week")."""
     read = query if isinstance(query, QueryText) else QueryText.of(query)
     typed = read.typed
     place = find_place(typed)
@@ -335,6 +360,7 @@ def interpret(query: str | QueryText) -> Interpretation:
         if name not in by_kind[kind]:
             by_kind[kind].append(name)
     safety = recognise(read)
+    conditions = read_conditions(typed, today or date.today())
     help = help_first(safety)
     # where there is abuse or assault, its specialists are what the query needs, and couples or
     # family counselling ("my husband" -> partner relationships) is the wrong first offer
@@ -353,6 +379,7 @@ def interpret(query: str | QueryText) -> Interpretation:
         state=place.state,
         city=place.city,
         zip=place.zip,
-        matched_terms=list(dict.fromkeys([*matched, *_place_terms(typed, place)])),
+        matched_terms=list(dict.fromkeys([*matched, *_place_terms(typed, place), *conditions.matched])),
         safety=safety,
+        conditions=conditions,
     )

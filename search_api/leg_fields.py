@@ -13,6 +13,33 @@ PROVIDER_LEG_FIELDS = {
     "ages_served": "ages_served",
     "therapy_types": "therapy_types.keyword",
     "bio_quality": "bio_quality",
+    # what the practical conditions, the sorts and the relaxed ranking read
+    "languages": "languages",
+    "insurance": "insurance",
+    "gender": "gender",
+    "faith": "faith",
+    "session_fee_min": "session_fee_min",
+    "sliding_scale": "sliding_scale",
+    "next_available": "next_available",
+    "accepting_new_clients": "accepting_new_clients",
+    "remote_only": "remote_only",
+    "city": "city.raw",
+    "state": "state.raw",
+    "location": "location",
 }
 PASSAGE_LEG_FIELDS = {"topics": "topics"}
-SINGLE_VALUED = frozenset({"bio_quality"})
+SINGLE_VALUED = frozenset(
+    {
+        "bio_quality",
+        "gender",
+        "session_fee_min",
+        "sliding_scale",
+        "next_available",
+        "accepting_new_clients",
+        "remote_only",
+        "city",
+        "state",
+        "location",
+    }
+)
+DOC_VALUE_FORMATS = {"next_available": "yyyy-MM-dd"}  # a date as the records write it

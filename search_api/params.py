@@ -29,6 +29,13 @@ class Fusion(StrEnum):
     RRF = "rrf"
 
 
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"  # from lat/lon
+    AVAILABILITY = "availability"  # soonest opening first
+    FEE = "fee"  # lowest fee first (a sliding scale counts as low)
+
+
 def _trimmed(value: str) -> str:
     """Spaces around a value are dropped after its length is checked, so the bounds the schema
     publishes are the bounds enforced ("  x" of 501 characters is too long, as the schema says)."""
@@ -45,7 +52,18 @@ FilterValue = Annotated[str, Field(min_length=1, max_length=200), Trimmed]
 class SearchParams(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    q: Annotated[str, Field(min_length=1, max_length=500, description="the query as typed"), Trimmed]
+    q: (
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=500,
+                description="the query as typed; may be left out to browse by filters (and sort) alone",
+            ),
+            Trimmed,
+        ]
+        | None
+    ) = None
     type: SearchType = SearchType.ALL
     mode: Mode = Mode.HYBRID
     size: Annotated[int, Field(ge=0, le=MAX_SIZE)] = 10
@@ -65,6 +83,17 @@ class SearchParams(BaseModel):
     insurance: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
     age_group: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
     therapy_type: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    gender: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    faith: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
+    max_fee: (
+        Annotated[int, Field(ge=0, le=10_000, description="US dollars a session; a sliding scale qualifies")] | None
+    ) = None
+    sliding_scale: bool | None = None
+    in_person: bool | None = Field(default=None, description="true: an office to visit (not remote only)")
+    available_within_days: (
+        Annotated[int, Field(ge=0, le=366, description="the next opening within this many days")] | None
+    ) = None
+    sort: Sort = Sort.RELEVANCE
     explain: bool = False
     # analysts' per-request overrides (defaults chosen by measurement, see search_api/tuning.py)
     fusion: Fusion | None = None
@@ -76,12 +105,29 @@ class SearchParams(BaseModel):
 
     @field_validator("q")
     @classmethod
-    def _printable(cls, value: str) -> str:
+    def _printable(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if "\x00" in value:
             raise ValueError("must not contain NUL characters")
         if not value.strip():
             raise ValueError("must contain a non-space character")
         return value
+
+    @model_validator(mode="after")
+    def _query_or_filters(self) -> Self:
+        # browsing (no q) lists providers by filters and sort: a directory's category pages
+        if self.q is None and not self.explicit_filters() and self.sort is Sort.RELEVANCE:
+            raise ValueError("q: give a query, or filters (and a sort) to browse by")
+        if self.q is None and self.type is SearchType.PASSAGES:
+            raise ValueError("q: guide answers are found by their words; browsing lists providers")
+        if self.sort is Sort.DISTANCE and self.lat is None:
+            raise ValueError("sort: distance needs lat and lon")
+        return self
+
+    @property
+    def browsing(self) -> bool:
+        return self.q is None
 
     @model_validator(mode="after")
     def _geo(self) -> Self:
@@ -120,5 +166,11 @@ FILTER_FIELDS = (
     "insurance",
     "age_group",
     "therapy_type",
+    "gender",
+    "faith",
+    "max_fee",
+    "sliding_scale",
+    "in_person",
+    "available_within_days",
 )
-LIST_PARAMS = ("specialty", "credential", "language", "insurance", "age_group", "therapy_type")
+LIST_PARAMS = ("specialty", "credential", "language", "insurance", "age_group", "therapy_type", "gender", "faith")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from core.engines import Dialect, knn_body
 from core.geo import canonical_state
 from core.taxonomy import age_groups, specialties
-from search_api.leg_fields import ID_FIELD
+from search_api.leg_fields import DOC_VALUE_FORMATS, ID_FIELD
+from search_api.params import Sort
 from search_api.query_text import QueryText
 
 SOURCE_EXCLUDES = ["embedding", "content_hash"]
@@ -29,8 +31,17 @@ FACET_FIELDS = {
     "therapy_types": "therapy_types.keyword",
     "state": "state.raw",
 }
-FACET_FLAGS = ("remote_only", "telehealth", "accepting_new_clients")
+FACET_FIELDS.update({"gender": "gender", "faith": "faith"})
+FACET_FLAGS = ("remote_only", "telehealth", "accepting_new_clients", "sliding_scale")
 FACET_TOP = 15
+# (key, label, from, to) of session_fee_min in dollars; and the openings within n days
+FEE_BANDS = (
+    ("0-80", "Under $80", None, 80),
+    ("80-120", "$80–$120", 80, 120),
+    ("120-160", "$120–$160", 120, 160),
+    ("160-", "$160 and up", 160, None),
+)
+OPENING_BANDS = (("7", "This week"), ("14", "Within 2 weeks"), ("31", "Within a month"))
 TYPO_BOOST = 0.3
 PROVIDER_FIELDS = ["primary_specialties^3", "specialties^2", "therapy_types^1.5", "bio", "name^0.5", "credentials^0.5"]
 PASSAGE_FIELDS = ["title^2", "text", "guide.text^0.5"]
@@ -79,6 +90,17 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
         clauses.append({"term": {"telehealth": f["telehealth"]}})
     if f.get("accepting") is not None:
         clauses.append({"term": {"accepting_new_clients": f["accepting"]}})
+    if f.get("in_person") is True:  # an office to visit: an address, and not remote only
+        clauses.append({"bool": {"filter": [{"term": {"remote_only": False}}, {"exists": {"field": "city"}}]}})
+    elif f.get("in_person") is False:
+        clauses.append({"term": {"remote_only": True}})
+    if f.get("sliding_scale") is not None:
+        clauses.append({"term": {"sliding_scale": f["sliding_scale"]}})
+    if f.get("max_fee") is not None:  # a sliding scale qualifies whatever the full fee
+        within = {"range": {"session_fee_min": {"lte": f["max_fee"]}}}
+        clauses.append({"bool": {"should": [within, {"term": {"sliding_scale": True}}], "minimum_should_match": 1}})
+    if f.get("available_by"):
+        clauses.append({"range": {"next_available": {"lte": f["available_by"]}}})
     lists: dict[str, tuple[str, Callable[[str], str]]] = {
         "specialty": ("specialties.keyword", specialties().canonicalize),
         "credential": ("credentials.keyword", str.strip),
@@ -86,6 +108,8 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
         "insurance": ("insurance", str.strip),
         "age_group": ("ages_served", age_groups().canonicalize),
         "therapy_type": ("therapy_types.keyword", str.strip),
+        "gender": ("gender", _gender),
+        "faith": ("faith", str.strip),
     }
     for param, (field_name, canonical) in lists.items():
         values = f.get(param) or []
@@ -93,6 +117,14 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
             # several values of one filter: any of them (OR); different filters: all (AND)
             clauses.append({"terms": {field_name: sorted({canonical(v) for v in values})}})
     return clauses
+
+
+def _gender(value: str) -> str:
+    """As the records write it: Female, Male, Non-binary."""
+    folded = value.strip().lower().replace(" ", "-")
+    return {"female": "Female", "male": "Male", "non-binary": "Non-binary", "nonbinary": "Non-binary"}.get(
+        folded, value.strip()
+    )
 
 
 def typo_tolerant(query: QueryText, fields: list[str], exact_text: str | None = None) -> list[dict[str, Any]]:
@@ -200,7 +232,11 @@ def with_leg_fields(body: dict[str, Any], leg_fields: Mapping[str, str]) -> dict
     fields are decompressed a block at a time, and a block holding vectors in `_source` made
     reading a hundred `_id`s cost more than the search (at 100,000 providers, 10 -> 5 ms a leg)."""
     lean = {k: v for k, v in body.items() if k != "_source"}
-    return {**lean, "stored_fields": "_none_", "docvalue_fields": [ID_FIELD, *leg_fields.values()]}
+    fields = [
+        {"field": field_name, "format": DOC_VALUE_FORMATS[name]} if name in DOC_VALUE_FORMATS else field_name
+        for name, field_name in leg_fields.items()
+    ]
+    return {**lean, "stored_fields": "_none_", "docvalue_fields": [ID_FIELD, *fields]}
 
 
 # ------------------------------------------------------------------ the page
@@ -217,15 +253,55 @@ def page_body(ids: list[str], highlight: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def facets_body(ids: list[str]) -> dict[str, Any]:
+def facets_body(ids: list[str], today: date) -> dict[str, Any]:
     """Facet counts over the fused list, counted by the engine from doc values: one number per
     value instead of every facet field of every leg hit (that was half of what the legs sent
     back, and a few milliseconds of Python to count). Each document counts once per value;
-    ties in count are ordered by value, as a person reading the list expects."""
+    ties in count are ordered by value, as a person reading the list expects. Fee bands and
+    opening bands (cumulative: "this week" is also "within 2 weeks") are counted from `today`."""
     order = [{"_count": "desc"}, {"_key": "asc"}]
     aggs: dict[str, Any] = {
         name: {"terms": {"field": field_name, "size": FACET_TOP, "shard_size": 10 * FACET_TOP, "order": order}}
         for name, field_name in FACET_FIELDS.items()
     }
     aggs.update({flag: {"filter": {"term": {flag: True}}} for flag in FACET_FLAGS})
+    bands = [
+        {"key": key, **({"from": low} if low is not None else {}), **({"to": high} if high else {})}
+        for key, _, low, high in FEE_BANDS
+    ]
+    aggs["fee_bands"] = {"range": {"field": "session_fee_min", "ranges": bands}}
+    openings = {
+        key: {"range": {"next_available": {"lte": (today + timedelta(days=int(key))).isoformat()}}}
+        for key, _ in OPENING_BANDS
+    }
+    aggs["next_available"] = {"filters": {"filters": openings}}
     return {"size": 0, "track_total_hits": False, "query": {"ids": {"values": ids}}, "aggs": aggs}
+
+
+def browse_leg(plan: LegPlan, sort: list[dict[str, Any]]) -> dict[str, Any]:
+    """Browsing without a query (a directory's category pages): every document the filters
+    let through, in the order `sort` gives."""
+    return {
+        "size": plan.window,
+        "track_total_hits": True,
+        "_source": False,  # see with_leg_fields
+        "query": {"bool": {"filter": plan.filters}},
+        "sort": sort,
+    }
+
+
+def browse_sort(sort: Sort, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The engine's order for browsing: by default those accepting new clients, then the soonest
+    opening; or the sort asked for. The id last, so pages are stable."""
+    soonest = {"next_available": {"order": "asc", "missing": "_last"}}
+    keys: list[dict[str, Any]]
+    if sort is Sort.DISTANCE:
+        origin = {"lat": filters["lat"], "lon": filters["lon"]}
+        keys = [{"_geo_distance": {"location": origin, "order": "asc", "unit": "km"}}]
+    elif sort is Sort.FEE:
+        keys = [{"sliding_scale": {"order": "desc"}}, {"session_fee_min": {"order": "asc", "missing": "_last"}}]
+    elif sort is Sort.AVAILABILITY:
+        keys = [soonest]
+    else:
+        keys = [{"accepting_new_clients": {"order": "desc"}}, soonest]
+    return [*keys, {ID_FIELD: {"order": "asc"}}]

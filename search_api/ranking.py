@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from core.taxonomy import fold
 from search_api.fusion import Fused, add_boosts, linear, rrf
+from search_api.practical import practical_boosts
 from search_api.tuning import Tuning
 
 Hits = list[dict[str, Any]]  # engine hits: _id, _score, _source
@@ -36,6 +38,8 @@ class RankInputs:
     therapy_types: list[str] = field(default_factory=list)
     affinities: Mapping[str, float] = field(default_factory=dict)
     topic_evidence: Mapping[str, float] = field(default_factory=dict)
+    filters: Mapping[str, Any] = field(default_factory=dict)  # what availability, cost and distance boosts read
+    today: date = field(default_factory=date.today)
 
     @property
     def boost_scale(self) -> float:
@@ -152,6 +156,7 @@ def rank_providers(inputs: RankInputs, tuning: Tuning) -> list[Fused]:
         inputs.topic_evidence,
         inputs.therapy_types,
     )
+    boosts.update(practical_boosts(inputs.sources, inputs.filters, inputs.today, tuning, inputs.boost_scale))
     return add_boosts(fused, boosts)
 
 

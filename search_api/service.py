@@ -120,21 +120,41 @@ class SearchService:
     # ------------------------------------------------------------ I/O: one round trip
 
     async def retrieve(self, params: SearchParams) -> Retrieval:
-        searching = plan(params, self.tuning)
+        searching = plan(params, self.tuning, self.settings.current_date())
         retrieval = Retrieval(searching)
         vector: list[float] = []
         if searching.needs_vector:
             t = time.perf_counter()
-            vector = await self.embed_query(params.q)
+            vector = await self.embed_query(searching.query.typed)
             retrieval.took["embedding"] = _ms(t)
             if searching.understands:
                 prototypes = await self.prototypes()
                 retrieval.affinities = prototypes.affinities(vector, self.tuning.semantic_floor)
+        await self._search_legs(retrieval, vector)
+        if searching.text_conditions and not any(retrieval.legs.get(SearchType.PROVIDERS, {}).values()):
+            # no provider meets every condition the words stated: they order the list instead
+            relaxed = Retrieval(searching.relax(), affinities=retrieval.affinities, took=retrieval.took)
+            await self._search_legs(relaxed, vector)
+            retrieval = relaxed
+        if searching.understands:
+            if not retrieval.guide_neighbours:
+                retrieval.guide_neighbours = retrieval.legs.get(SearchType.PASSAGES, {}).get("vector", [])
+            links = await self.topic_links()
+            votes = topic_votes(retrieval.guide_neighbours, self.tuning.topic_feedback_depth)
+            retrieval.topic_evidence = links.specialty_evidence(votes)
+        return retrieval
 
+    async def _search_legs(self, retrieval: Retrieval, vector: list[float]) -> None:
+        """Every leg of every type the plan asks for, in one `_msearch`."""
+        searching = retrieval.plan
         engine = await self.cluster.engine()
         searches: list[Search] = []
         for doc_type in searching.doc_types:
             leg_plan = searching.leg_plan(doc_type)
+            if searching.browsing:
+                searches.append(
+                    (doc_type, "browse", doc_type.browse(leg_plan, searching.params.sort, searching.filters))
+                )
             if "bm25" in searching.legs:
                 searches.append((doc_type, "bm25", doc_type.bm25(leg_plan)))
             if "vector" in searching.legs:
@@ -150,7 +170,7 @@ class SearchService:
         for doc_type, _, request in searches:
             lines += [{"index": doc_type.alias(self.settings)}, doc_type.leg_request(request)]
         answer = await self.cluster.request("POST", "/_msearch", ndjson(lines))
-        retrieval.took["search"] = _ms(t)
+        retrieval.took["search"] = retrieval.took.get("search", 0.0) + _ms(t)
         for (doc_type, leg, _), response in zip(searches, answer.get("responses", []), strict=True):
             raise_for(response)
             # doc values in, the `_source` shape ranking reads out
@@ -161,15 +181,8 @@ class SearchService:
                 retrieval.guide_neighbours = hits
                 continue
             retrieval.legs.setdefault(doc_type.kind, {})[leg] = hits
-            if leg == "bm25":
+            if leg in ("bm25", "browse"):
                 retrieval.totals[doc_type.kind] = response["hits"]["total"]["value"]
-        if searching.understands:
-            if not retrieval.guide_neighbours:
-                retrieval.guide_neighbours = retrieval.legs.get(SearchType.PASSAGES, {}).get("vector", [])
-            links = await self.topic_links()
-            votes = topic_votes(retrieval.guide_neighbours, self.tuning.topic_feedback_depth)
-            retrieval.topic_evidence = links.specialty_evidence(votes)
-        return retrieval
 
     async def fetch_page(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> None:
         """The page's documents in full and highlighted, in one request for the ids shown, with
@@ -181,9 +194,9 @@ class SearchService:
             doc_type = BY_KIND[kind]
             ids = [e.doc_id for e in fused[params.from_ : params.from_ + params.size]]
             if ids:
-                searches.append((doc_type, "page", doc_type.page_body(ids, params.q)))
+                searches.append((doc_type, "page", doc_type.page_body(ids, retrieval.plan.query.typed)))
             if doc_type.counts_facets and fused:
-                searches.append((doc_type, "facets", facets_body([e.doc_id for e in fused])))
+                searches.append((doc_type, "facets", facets_body([e.doc_id for e in fused], retrieval.plan.today)))
         if not searches:
             return
         lines: list[dict[str, Any]] = []
@@ -215,7 +228,7 @@ class SearchService:
             inputs = RankInputs(
                 legs,
                 sources,
-                hybrid=params.mode is Mode.HYBRID,
+                hybrid=params.mode is Mode.HYBRID and not searching.browsing,  # browsing keeps the sort's order
                 bm25_weight=params.bm25_weight if params.bm25_weight is not None else doc_type.bm25_weight(tuning),
                 window=searching.window,
                 fusion=params.fusion.value if params.fusion else tuning.fusion,
@@ -225,9 +238,13 @@ class SearchService:
                 therapy_types=meaning.therapy_types,
                 affinities=retrieval.affinities,
                 topic_evidence=retrieval.topic_evidence,
+                filters=searching.filters,
+                today=searching.today,
             )
+            relaxed = searching.text_conditions if searching.relaxed else {}
+            fused = doc_type.arrange(doc_type.rank(inputs, tuning), sources, relaxed, params.sort, inputs)
             # where there is abuse or assault the right help comes first, in every mode (docs/safety.md)
-            ranked[kind] = doc_type.lead(doc_type.rank(inputs, tuning), sources, help)
+            ranked[kind] = doc_type.lead(fused, sources, help)
         return ranked
 
     def respond(self, retrieval: Retrieval, ranked: dict[SearchType, list[Fused]]) -> dict[str, Any]:
@@ -250,6 +267,8 @@ class SearchService:
             if doc_type.counts_facets:
                 out["facets"] = provider_facets(retrieval.facet_counts)
             results[kind.value] = out
+        if searching.browsing and params.type is SearchType.ALL:
+            results["passages"] = {"total": 0, "hits": []}  # guide answers need words to match
         meaning = searching.meaning
         interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": searching.applied}
         interpreted.pop("safety", None)  # said in `crisis`
@@ -262,6 +281,9 @@ class SearchService:
             interpreted["guide_topic_specialties"] = {
                 k: round(v, 4) for k, v in sorted(retrieval.topic_evidence.items(), key=lambda x: -x[1])[:5]
             }
+        interpreted["conditions"] = {**meaning.conditions.as_dict(), "in_person": meaning.in_person}
+        if searching.relaxed:
+            interpreted["relaxed"] = sorted(searching.text_conditions)
         return {
             "query": params.q,
             "mode": params.mode.value,

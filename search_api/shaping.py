@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from search_api.fusion import Fused
-from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS
+from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS, FEE_BANDS, OPENING_BANDS
 
 SNIPPET_CHARS = 220
 
@@ -53,6 +53,14 @@ def provider_hit(
         "accepting_new_clients": source.get("accepting_new_clients"),
         "bio": source.get("bio") if source.get("bio_quality") == "ok" else None,
         "profile_url": source.get("profile_url"),
+        # who the therapist is, what it costs, when (the practical conditions people choose by)
+        "languages": source.get("languages", []),
+        "gender": source.get("gender"),
+        "faith": source.get("faith", []),
+        "session_fee_min": source.get("session_fee_min"),
+        "session_fee_max": source.get("session_fee_max"),
+        "sliding_scale": source.get("sliding_scale"),
+        "next_available": source.get("next_available"),
         "score": round(entry.score, 6),
         "highlights": dict(highlights),
     }
@@ -102,4 +110,13 @@ def provider_facets(aggregations: Mapping[str, Any] | None) -> dict[str, Any]:
         for name in FACET_FIELDS
     }
     facets.update({flag: int(found.get(flag, {}).get("doc_count", 0)) for flag in FACET_FLAGS})
+    fees = {b.get("key"): b.get("doc_count", 0) for b in found.get("fee_bands", {}).get("buckets", [])}
+    facets["fee_bands"] = [
+        {"value": label, "key": key, "count": int(fees.get(key, 0))} for key, label, _, _ in FEE_BANDS
+    ]
+    openings = found.get("next_available", {}).get("buckets", {})
+    facets["next_available"] = [
+        {"value": label, "key": key, "count": int(openings.get(key, {}).get("doc_count", 0))}
+        for key, label in OPENING_BANDS
+    ]
     return facets

@@ -41,6 +41,11 @@ class Tuning:
     # passages sharing the topics of the nearest answers rise
     topic_feedback_depth: int = 10
     topic_feedback_weight: float = 0.2
+    # among equally relevant providers, when the query or the filters ask for it: the sooner
+    # opening, the lower fee, the nearer office (search_api/practical.py)
+    opening_boost: float = 0.15
+    fee_boost: float = 0.15
+    distance_boost: float = 0.1
 
 
 DEFAULT_TUNING = Tuning()

@@ -204,7 +204,7 @@ async def test_x_forwarded_for_is_believed_only_from_trusted_proxies(
 
 
 async def test_a_body_over_the_bound_is_a_422_naming_the_body(client: httpx.AsyncClient) -> None:
-    lists = ("specialty", "language", "insurance", "credential", "therapy_type")
+    lists = ("specialty", "language", "insurance", "credential", "therapy_type", "age_group", "gender", "faith")
     body = {"q": "anxiety", **{name: ["x" * 199] * 20 for name in lists}}
     content = json.dumps(body).encode()
     assert len(content) > MAX_BODY_BYTES

@@ -440,9 +440,6 @@ CASES: tuple[Case, ...] = (
                 3,
                 "the first 3 treat Depression and take Medi-Cal",
                 both(treats("Depression"), takes("Medi-Cal")),
-                broken="none of the first 5 takes Medi-Cal although depression providers in the corpus do: interpret "
-                "does not read insurance from the query, and neither leg sees it (insurance is not in "
-                "PROVIDER_FIELDS nor in the embedding text), so 'Medi-Cal' changes nothing",
             ),
             understood("specialties", "Depression"),
         ),
@@ -455,9 +452,6 @@ CASES: tuple[Case, ...] = (
                 3,
                 "the first 3 speak Spanish and treat Depression",
                 both(speaks("Spanish"), treats("Depression")),
-                broken="providers who speak only English come first while several Depression providers speak "
-                "Spanish: the language is neither interpreted nor searched (languages are not in "
-                "PROVIDER_FIELDS nor in the embedding text)",
             ),
             top_passages(
                 3,

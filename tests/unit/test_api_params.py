@@ -45,6 +45,12 @@ def test_every_spec_parameter() -> None:
         "insurance": ["Aetna"],
         "age_group": ["Adults"],
         "therapy_type": ["CBT"],
+        "gender": ["Female"],
+        "faith": ["Jewish"],
+        "max_fee": "120",
+        "sliding_scale": "true",
+        "in_person": "true",
+        "available_within_days": 14,
         "explain": "true",
     }
     p = SearchParams.model_validate(values)

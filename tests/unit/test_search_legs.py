@@ -3,6 +3,8 @@ only, read back in the shape ranking expects; the page's documents in full, high
 
 from __future__ import annotations
 
+from datetime import date
+
 from search_api.doc_types import PASSAGES, PROVIDERS
 from search_api.engine_answers import passage_leg_source, provider_leg_source
 from search_api.leg_fields import PASSAGE_LEG_FIELDS, PROVIDER_LEG_FIELDS
@@ -16,7 +18,9 @@ def test_a_leg_asks_for_doc_values_and_no_stored_field() -> None:
     assert body["stored_fields"] == "_none_"
     assert "_source" not in body
     assert "highlight" not in body
-    assert set(body["docvalue_fields"]) == {"id", *PROVIDER_LEG_FIELDS.values()}
+    names = {f["field"] if isinstance(f, dict) else f for f in body["docvalue_fields"]}
+    assert names == {"id", *PROVIDER_LEG_FIELDS.values()}
+    assert {"field": "next_available", "format": "yyyy-MM-dd"} in body["docvalue_fields"]  # dates as records write them
     assert body["query"] == PROVIDERS.bm25(LegPlan(QueryText.of("grief"), [], 100, 200))["query"]
 
 
@@ -36,7 +40,7 @@ def test_doc_values_read_back_with_the_primary_specialties_first() -> None:
 
 
 def test_facets_are_counted_by_the_engine_over_the_fused_ids() -> None:
-    body = facets_body(["p-1", "p-2"])
+    body = facets_body(["p-1", "p-2"], date(2026, 12, 6))
     assert body["size"] == 0 and body["query"] == {"ids": {"values": ["p-1", "p-2"]}}
     for name, field_name in FACET_FIELDS.items():
         terms = body["aggs"][name]["terms"]
@@ -44,6 +48,9 @@ def test_facets_are_counted_by_the_engine_over_the_fused_ids() -> None:
         assert terms["order"] == [{"_count": "desc"}, {"_key": "asc"}]  # ties by value
     for flag in FACET_FLAGS:
         assert body["aggs"][flag] == {"filter": {"term": {flag: True}}}
+    assert body["aggs"]["fee_bands"]["range"]["field"] == "session_fee_min"
+    openings = body["aggs"]["next_available"]["filters"]["filters"]
+    assert openings["7"] == {"range": {"next_available": {"lte": "2026-12-13"}}}  # this week, from today
 
 
 def test_facets_read_from_the_engine_counts() -> None:
