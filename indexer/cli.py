@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TextIO
@@ -348,7 +347,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
                 file=ctx.out,
             )
             return OK
-    sources = demo_sources(args.providers, ctx.cache_path.parent / "demo", date.today())
+    sources = demo_sources(args.providers, ctx.cache_path.parent / "demo", ctx.settings.current_date())
     loaded = load(sources.providers, sources.passages, sources.pages)
     report_rejections(ctx, loaded)
     return rebuild(ctx, loaded, include_types=set(DOC_TYPES))
