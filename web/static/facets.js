@@ -2,6 +2,7 @@
 // readFilters(form) turns the panel back into filter values.
 
 import { el } from "./html.js";
+import { maxFeeInWords, withinDaysInWords } from "./plain-words.js";
 
 const SHOWN = 5; // values shown per facet before "Show more"
 const LISTS = [
@@ -9,6 +10,8 @@ const LISTS = [
   ["specialties", "specialty", "What they help with"],
   ["insurance", "insurance", "Insurance"],
   ["languages", "language", "Language"],
+  ["gender", "gender", "Therapist’s gender"],
+  ["faith", "faith", "Faith-informed care"],
   ["ages_served", "age_group", "Ages they work with"],
 ];
 const expanded = new Set(); // facets the user opened stay open across searches
@@ -98,12 +101,72 @@ function availability(facets, filters) {
       count: facets.telehealth,
       checked: filters.telehealth === true,
     }),
+    option({
+      type: "checkbox",
+      name: "in_person",
+      value: "true",
+      label: "Sees clients in person",
+      checked: filters.in_person === true,
+    }),
   );
+}
+
+/** Radio buttons for one number filter: "Any", then `choices` [{value, label, count}], and the
+ * current value kept (without a count) when it is none of them, as a chip may set it. */
+function numberFacet(param, legend, choices, current, anyLabel, words) {
+  const known = choices.some((c) => c.value === current);
+  const all = typeof current === "number" && !known ? [...choices, { value: current, label: words(current) }] : choices;
+  if (!all.some((c) => c.count) && typeof current !== "number") return null;
+  return el(
+    "fieldset",
+    { class: "facet", "data-facet": param },
+    el("legend", { text: legend }),
+    option({ type: "radio", name: param, value: "", label: anyLabel, checked: typeof current !== "number" }),
+    ...all.map((c) =>
+      option({ type: "radio", name: param, value: String(c.value), label: c.label, count: c.count, checked: c.value === current }),
+    ),
+  );
+}
+
+/** "When": openings within 7, 14 or 31 days; the facet's counts already include the sooner ones. */
+function openings(facets, filters) {
+  const bands = Array.isArray(facets.next_available) ? facets.next_available : [];
+  const choices = bands
+    .filter((b) => /^\d+$/.test(String(b?.key ?? "")))
+    .map((b) => ({ value: Number(b.key), label: b.value, count: b.count }));
+  return numberFacet("available_within_days", "Next opening", choices, filters.available_within_days, "Any time", withinDaysInWords);
+}
+
+/** "Cost": a sliding scale, and a most per session. `fee_bands` count each band apart
+ * ("$80–$120"); a most of $120 takes in the bands below, so its count is theirs added up. */
+function cost(facets, filters) {
+  const bands = Array.isArray(facets.fee_bands) ? facets.fee_bands : [];
+  let below = 0;
+  const choices = [];
+  for (const band of bands) {
+    below += Number(band?.count) || 0;
+    const upper = /^\d*-(\d+)$/.exec(String(band?.key ?? ""))?.[1];
+    if (upper) choices.push({ value: Number(upper), label: maxFeeInWords(Number(upper)), count: below });
+  }
+  const fee = numberFacet("max_fee", "Cost", choices, filters.max_fee, "Any fee", maxFeeInWords);
+  const sliding = option({
+    type: "checkbox",
+    name: "sliding_scale",
+    value: "true",
+    label: "Sliding scale (pay what you can afford)",
+    count: facets.sliding_scale,
+    checked: filters.sliding_scale === true,
+  });
+  if (!fee && !facets.sliding_scale && filters.sliding_scale !== true) return null;
+  const fieldset = fee ?? el("fieldset", { class: "facet", "data-facet": "max_fee" }, el("legend", { text: "Cost" }));
+  fieldset.append(sliding);
+  return fieldset;
 }
 
 export function renderFilters(form, facets, filters) {
   const f = facets ?? {};
   form.replaceChildren(availability(f, filters));
+  for (const fieldset of [openings(f, filters), cost(f, filters)]) if (fieldset) form.append(fieldset);
   const state = listFacet("state", "state", "State", f.state, filters.state ? [filters.state] : [], "radio");
   if (state) form.append(state);
   for (const [key, param, legend] of LISTS) {
@@ -112,12 +175,19 @@ export function renderFilters(form, facets, filters) {
   }
 }
 
-/** The panel's values: {accepting, telehealth, state, specialty: [], insurance: [], ...}. */
+const checked = (data, name) => (data.get(name) === "true" ? true : undefined);
+const wholeNumber = (data, name) => (/^\d+$/.test(String(data.get(name) ?? "")) ? Number(data.get(name)) : undefined);
+
+/** The panel's values: {accepting, telehealth, state, max_fee, specialty: [], insurance: [], ...}. */
 export function readFilters(form) {
   const data = new FormData(form);
   const values = {
-    accepting: data.get("accepting") === "true" ? true : undefined,
-    telehealth: data.get("telehealth") === "true" ? true : undefined,
+    accepting: checked(data, "accepting"),
+    telehealth: checked(data, "telehealth"),
+    in_person: checked(data, "in_person"),
+    sliding_scale: checked(data, "sliding_scale"),
+    max_fee: wholeNumber(data, "max_fee"),
+    available_within_days: wholeNumber(data, "available_within_days"),
     state: data.get("state") || undefined,
   };
   for (const [, param] of LISTS) values[param] = data.getAll(param).map(String);
@@ -125,4 +195,13 @@ export function readFilters(form) {
 }
 
 /** The parameters the panel owns (others, like city or remote, are kept as they are). */
-export const PANEL_PARAMS = ["accepting", "telehealth", "state", ...LISTS.map(([, param]) => param)];
+export const PANEL_PARAMS = [
+  "accepting",
+  "telehealth",
+  "in_person",
+  "sliding_scale",
+  "max_fee",
+  "available_within_days",
+  "state",
+  ...LISTS.map(([, param]) => param),
+];

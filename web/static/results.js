@@ -1,6 +1,7 @@
 // Result cards: therapists and answers from the guides. Highlights go through safeMarked.
 
 import { el, safeUrl, stripMarks } from "./html.js";
+import { dayInWords, feeInWords } from "./plain-words.js";
 
 const BIO_CHARS = 220;
 const SHOWN_SPECIALTIES = 6;
@@ -39,6 +40,35 @@ function bioLine(hit) {
   return hit.bio ? el("p", { class: "bio-line", text: shorten(hit.bio, BIO_CHARS) }) : null;
 }
 
+const listOf = (value) => (Array.isArray(value) ? value.filter((v) => typeof v === "string" && v) : []);
+
+function joinWords(words) {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+function fact(name, label, ...value) {
+  return el("li", { class: "fact", "data-fact": name }, el("span", { class: "fact-label", text: `${label}: ` }), ...value);
+}
+
+/** What people choose by besides the need: cost, the next opening, who the therapist is.
+ * Only what the provider states is shown; nothing is said of what they leave out. */
+function facts(hit) {
+  const items = [];
+  const fee = feeInWords(hit.session_fee_min, hit.session_fee_max);
+  if (fee || hit.sliding_scale === true) {
+    const sliding = hit.sliding_scale === true ? el("span", { class: "tag good", text: "Sliding scale" }) : null;
+    items.push(fact("fee", "Cost", fee ?? "", fee && sliding ? " " : "", sliding));
+  }
+  const opening = hit.accepting_new_clients === false ? null : dayInWords(hit.next_available);
+  if (opening) items.push(fact("opening", "Next opening", opening));
+  if (typeof hit.gender === "string" && hit.gender) items.push(fact("gender", "Gender", hit.gender));
+  const languages = listOf(hit.languages);
+  if (languages.some((name) => name !== "English")) items.push(fact("languages", "Speaks", joinWords(languages)));
+  const faith = listOf(hit.faith);
+  if (faith.length) items.push(fact("faith", "Faith-informed care", joinWords(faith)));
+  return items.length ? el("ul", { class: "facts" }, ...items) : null;
+}
+
 function distance(hit) {
   if (typeof hit.distance_km !== "number") return null;
   const km = hit.distance_km < 10 ? hit.distance_km.toFixed(1) : Math.round(hit.distance_km);
@@ -63,6 +93,7 @@ export function providerCard(hit) {
       hit.accepting_new_clients === false ? el("span", { class: "tag", text: "Not accepting new clients" }) : null,
     ),
     treats(hit),
+    facts(hit),
     bioLine(hit),
   );
 }

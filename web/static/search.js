@@ -3,14 +3,17 @@
 import { search, suggest } from "./api.js";
 import { renderChips, understoodItems } from "./chips.js";
 import { howToReach, renderCrisis } from "./crisis.js";
+import { renderEmpty } from "./empty.js";
 import { el } from "./html.js";
 import { PANEL_PARAMS, readFilters, renderFilters } from "./facets.js";
 import { renderPassages, renderProviders } from "./results.js";
 import { attachTypeahead } from "./typeahead.js";
 import {
   cloneState,
+  DEFAULT_SORT,
   emptyFilters,
   fromQueryString,
+  hasFilters,
   mergeFilters,
   toParams,
   toQueryString,
@@ -41,6 +44,11 @@ const ui = {
   passages: $("passage-list"),
   more: $("more"),
   therapistsCount: $("therapists-count"),
+  empty: $("empty-state"),
+  sort: $("sort"),
+  jump: $("jump-answers"),
+  answers: $("answers"),
+  answersHeading: $("answers-h"),
 };
 
 let state = fromQueryString(window.location.search);
@@ -65,7 +73,18 @@ function navigate(next, { push = true, focus = null } = {}) {
 
 function syncInputs() {
   ui.input.value = state.q;
-  document.title = state.q ? `${state.q} — ${TITLE}` : TITLE;
+  const browsing = !state.q && hasFilters(state.filters);
+  document.title = state.q ? `${state.q} — ${TITLE}` : browsing ? `Therapists — ${TITLE}` : TITLE;
+  ui.sort.value = state.sort;
+}
+
+/** "Nearest" needs somewhere to measure from: a place given by a link, or one in the words or filters. */
+function updateSortChoices(interpreted) {
+  const f = state.filters;
+  const place = typeof f.lat === "number" || f.city || f.zip || interpreted?.city || interpreted?.zip;
+  const nearest = ui.sort.querySelector('option[value="distance"]');
+  nearest.disabled = !place;
+  nearest.title = place ? "" : "Search for a place, for example “near Chicago”, to sort by distance";
 }
 
 // ---- running a search
@@ -75,7 +94,7 @@ async function run({ focus = null } = {}) {
   inflight?.abort();
   typeahead.close();
   syncInputs();
-  if (!state.q) {
+  if (!state.q && !hasFilters(state.filters)) {
     clearAll();
     return;
   }
@@ -86,6 +105,7 @@ async function run({ focus = null } = {}) {
   try {
     const params = toParams(state);
     params.set("size", String(PAGE_SIZE));
+    if (!state.q) params.set("type", "providers"); // browsing: guide answers are found by words
     const data = await search(params, { signal: controller.signal });
     if (controller !== inflight) return;
     hideError();
@@ -106,23 +126,39 @@ function render(data) {
 
   const providers = data.providers ?? { total: 0, hits: [], facets: {} };
   const passages = data.passages ?? { total: 0, hits: [] };
+  const providerHits = providers.hits ?? [];
+  const passageHits = passages.hits ?? [];
+  document.body.classList.add("has-results");
+  updateSortChoices(data.interpreted);
+  const help = data.crisis ? `Help is available right now: ${howToReach(data.crisis)}. ` : "";
+
+  if (!providerHits.length && !passageHits.length) {
+    // nothing offered as if it matched: say so, and how to go on
+    ui.results.hidden = true;
+    renderEmpty(ui.empty, { query: state.q, suggestion: data.suggestion ?? null, filtered: hasFilters(state.filters) }, emptyHandlers);
+    ui.status.textContent = `${help}Nothing found${state.q ? ` for “${state.q}”` : ""}.`;
+    return;
+  }
+  ui.empty.hidden = true;
   const focusKey = filterFocusKey();
   renderFilters(ui.filters, providers.facets, state.filters);
   refocusFilter(focusKey);
-  renderProviders(ui.providers, providers.hits ?? []);
-  renderPassages(ui.passages, passages.hits ?? []);
-  shownProviders = (providers.hits ?? []).length;
+  renderProviders(ui.providers, providerHits);
+  const browsing = data.passages === undefined;
+  ui.answers.hidden = browsing;
+  ui.results.classList.toggle("browsing", browsing);
+  if (!browsing) renderPassages(ui.passages, passageHits);
+  ui.jump.hidden = !passageHits.length || !providerHits.length;
+  shownProviders = providerHits.length;
   totalProviders = providers.total ?? shownProviders;
   updateCounts();
   ui.results.hidden = false;
-  document.body.classList.add("has-results");
 
-  const found = `${plural(totalProviders, "therapist", "therapists")} and ${plural(
-    (passages.hits ?? []).length,
-    "answer",
-    "answers",
-  )} from our guides.`;
-  ui.status.textContent = data.crisis ? `Help is available right now: ${howToReach(data.crisis)}. ${found}` : found;
+  const therapists = plural(totalProviders, "therapist", "therapists");
+  const found = browsing
+    ? `${therapists}.`
+    : `${therapists} and ${plural(passageHits.length, "answer", "answers")} from our guides.`;
+  ui.status.textContent = `${help}${found}`;
 }
 
 function updateCounts() {
@@ -136,6 +172,7 @@ function clearAll() {
   renderCrisis(ui.crisis, null);
   ui.understood.hidden = true;
   ui.results.hidden = true;
+  ui.empty.hidden = true;
   document.body.classList.remove("has-results");
   ui.status.textContent = "";
   hideError();
@@ -190,6 +227,7 @@ function showError(error, retry) {
   }
   ui.error.hidden = false;
   ui.results.hidden = true;
+  ui.empty.hidden = true;
   ui.understood.hidden = true;
   ui.status.textContent = ""; // the notice itself is announced (role="alert")
 }
@@ -226,7 +264,7 @@ const chipHandlers = {
     understood.forEach((item, i) => {
       if (i !== index) filters = mergeFilters(filters, item.params);
     });
-    navigate({ q: state.q, interpret: false, filters }, { focus: "chips" });
+    navigate({ q: state.q, interpret: false, sort: state.sort, filters }, { focus: "chips" });
   },
   removeFilter(name, value) {
     navigate({ ...cloneState(state), filters: withoutFilter(state.filters, name, value) }, { focus: "chips" });
@@ -236,6 +274,18 @@ const chipHandlers = {
   },
   interpretOn() {
     navigate({ ...cloneState(state), interpret: true }, { focus: "chips" });
+  },
+};
+
+const emptyHandlers = {
+  searchFor(text) {
+    submitQuery(text);
+  },
+  browse(specialty) {
+    navigate({ q: "", interpret: true, sort: DEFAULT_SORT, filters: { ...emptyFilters(), specialty: [specialty] } });
+  },
+  clearFilters() {
+    navigate({ ...cloneState(state), filters: emptyFilters() });
   },
 };
 
@@ -253,7 +303,7 @@ function submitQuery(text) {
   // new words: understand them afresh; keep where/how/insurance filters, drop topic ones
   const filters = structuredClone(state.filters);
   for (const name of TOPIC_FILTERS) filters[name] = [];
-  navigate({ q, interpret: true, filters });
+  navigate({ q, interpret: true, sort: state.sort, filters });
 }
 
 function onFiltersChanged() {
@@ -289,6 +339,13 @@ ui.form.addEventListener("submit", (event) => {
 });
 ui.filters.addEventListener("change", onFiltersChanged);
 ui.more.addEventListener("click", showMore);
+ui.sort.addEventListener("change", () => navigate({ ...cloneState(state), sort: ui.sort.value }));
+ui.jump.addEventListener("click", (event) => {
+  // in the page, not a new history entry (a #fragment would re-run the search on Back)
+  event.preventDefault();
+  ui.answersHeading.scrollIntoView({ block: "start" });
+  ui.answersHeading.focus({ preventScroll: true });
+});
 window.addEventListener("popstate", () => {
   state = fromQueryString(window.location.search);
   run();
@@ -301,4 +358,4 @@ wide.addEventListener("change", () => {
   ui.filtersPanel.open = wide.matches;
 });
 
-if (state.q) navigate(state, { push: false });
+if (state.q || hasFilters(state.filters)) navigate(state, { push: false });
