@@ -94,13 +94,15 @@ def browser_settings() -> Iterator[Settings]:
 
 @pytest.fixture(scope="session")
 def corpus(browser_settings: Settings, real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """`python -m indexer rebuild` in-process: 150 generated providers and the demo guide."""
+    """`python -m indexer rebuild` in-process: 150 generated providers and the demo guide. Their
+    next openings count from the day the API's "this week" counts from (TODAY, else today)."""
     from indexer.cli import main
     from indexer.demo.providers import generate_providers
 
     folder = tmp_path_factory.mktemp("browser-corpus")
     providers = folder / "providers.jsonl"
-    providers.write_text("".join(json.dumps(p) + "\n" for p in generate_providers(PROVIDERS)), encoding="utf-8")
+    records = generate_providers(PROVIDERS, today=browser_settings.current_date())
+    providers.write_text("".join(json.dumps(p) + "\n" for p in records), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("INDEX_PREFIX", browser_settings.index_prefix)

@@ -308,6 +308,251 @@ def test_service_unavailable_retries_and_bad_input_says_why(page: Any) -> None:
     assert page.locator("#results").is_hidden()
 
 
+# ---- what people choose by besides the need: cost, who, when (issue 16)
+
+SPANISH = "spanish speaking therapist for my son's anxiety"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAY_IN_WORDS = re.compile(r"today|tomorrow|(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, [A-Z][a-z]+ \d{1,2}(, \d{4})?")
+
+
+def answer_to(page: Any, action: Any) -> dict[str, Any]:
+    """The JSON answer of the search `action` sets off."""
+    with page.expect_response(lambda r: "/v1/search" in r.url and r.request.method == "GET") as info:
+        action()
+    answer: dict[str, Any] = info.value.json()
+    wait_for_results(page)
+    return answer
+
+
+def goto_search(page: Any, **params: Any) -> dict[str, Any]:
+    return answer_to(page, lambda: page.goto(f"{page.base}/?{urlencode(params, doseq=True)}"))
+
+
+def facts_of(card: Any) -> dict[str, str]:
+    items = card.locator(".facts li").evaluate_all("lis => lis.map(li => [li.dataset.fact, li.innerText])")
+    return {name: " ".join(text.split()) for name, text in items}
+
+
+def cards_with_facts(page: Any) -> list[tuple[str, dict[str, str]]]:
+    cards = page.locator("#provider-list .card")
+    return [(cards.nth(i).get_attribute("data-id"), facts_of(cards.nth(i))) for i in range(cards.count())]
+
+
+def wait_for_param(page: Any, name: str, value: str | None) -> None:
+    """Until the URL's `name` is `value` (None: absent), and the search it made has answered."""
+    page.wait_for_function(
+        "([n, v]) => new URLSearchParams(location.search).get(n) === v", arg=[name, value], polling=50
+    )
+    wait_for_results(page)
+
+
+@pytest.mark.parametrize("width", [1280, PHONE["width"]], ids=["desktop", "phone"])
+def test_cards_say_what_a_session_costs_when_the_next_opening_is_and_who_the_therapist_is(
+    page: Any, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    hits = {h["id"]: h for h in goto_search(page, q="anxiety", size=10)["providers"]["hits"]}
+    shown = cards_with_facts(page)
+    assert len(shown) == len(hits) >= 5
+    for doc_id, facts in shown:
+        hit = hits[doc_id]
+        if hit["session_fee_min"] is None:
+            assert "fee" not in facts or facts["fee"] == "Cost: Sliding scale"
+        elif hit["session_fee_min"] == hit["session_fee_max"]:
+            assert facts["fee"].startswith(f"Cost: ${hit['session_fee_min']} a session"), facts
+        else:
+            assert facts["fee"].startswith(f"Cost: ${hit['session_fee_min']}–${hit['session_fee_max']} a session")
+        assert ("Sliding scale" in facts.get("fee", "")) == (hit["sliding_scale"] is True)
+        if hit["next_available"] and hit["accepting_new_clients"] is not False:
+            assert DAY_IN_WORDS.fullmatch(facts["opening"].removeprefix("Next opening: ")), facts["opening"]
+        else:
+            assert "opening" not in facts
+        assert facts.get("gender") == (f"Gender: {hit['gender']}" if hit["gender"] else None)
+        assert ("faith" in facts) == bool(hit["faith"])
+        for faith in hit["faith"]:
+            assert faith in facts["faith"]
+    assert {"fee", "opening", "gender"} <= {name for _, facts in shown for name in facts}
+    # plain words, never the record's ISO date
+    assert not ISO_DATE.search(page.locator("#provider-list").inner_text())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_gender_facet_narrows_every_card_and_shows_as_a_filter(page: Any) -> None:
+    open_search(page, "anxiety")
+    fieldset = page.locator('fieldset[data-facet="gender"]')
+    counts = dict(
+        fieldset.locator("label").evaluate_all(
+            "ls => ls.map(l => [l.querySelector('input').value, Number(l.querySelector('.count').textContent)])"
+        )
+    )
+    assert set(counts) <= {"Female", "Male", "Non-binary"} and len(counts) >= 2, counts
+    chosen = min(counts, key=counts.get)  # the smallest group narrows the most
+    fieldset.locator(f'input[value="{chosen}"]').check()
+    wait_for_param(page, "gender", chosen)
+
+    shown = cards_with_facts(page)
+    assert shown and all(facts.get("gender") == f"Gender: {chosen}" for _, facts in shown), shown
+    assert f"Gender: {chosen}" in page.locator("[data-testid=active-filters]").inner_text()
+    assert fieldset.locator(f'input[value="{chosen}"]').is_checked()
+
+
+def test_cost_and_opening_facets_are_offered_and_set_their_parameters(page: Any) -> None:
+    open_search(page, "depression")
+    opening = page.locator('fieldset[data-facet="available_within_days"]')
+    assert opening.locator("label").all_inner_texts()[0].startswith("Any time")
+    assert any(text.startswith("This week") for text in opening.locator("label").all_inner_texts())
+    opening.locator('input[value="14"]').check()
+    wait_for_param(page, "available_within_days", "14")
+    for _, facts in cards_with_facts(page):
+        assert "opening" in facts, facts  # every one has an opening within two weeks
+
+    cost = page.locator('fieldset[data-facet="max_fee"]')
+    cost.locator('input[name="sliding_scale"]').check()
+    wait_for_param(page, "sliding_scale", "true")
+    assert all("Sliding scale" in facts.get("fee", "") for _, facts in cards_with_facts(page))
+    chips = page.locator("[data-testid=active-filters]").inner_text()
+    assert "An opening within 2 weeks" in chips and "Sliding scale" in chips
+
+
+def test_the_sort_selector_reorders_the_therapists_and_back_undoes_it(page: Any) -> None:
+    open_search(page, "anxiety")
+    sort = page.locator("#sort")
+    assert sort.input_value() == "relevance"
+    assert page.locator('#sort option[value="distance"]').is_disabled()  # no place to measure from
+
+    answer = answer_to(page, lambda: sort.select_option("fee"))
+    assert query_of(page)["sort"] == ["fee"]
+    ids = [doc_id for doc_id, _ in cards_with_facts(page)]
+    assert ids == [h["id"] for h in answer["providers"]["hits"]]
+    fees = [h["session_fee_min"] for h in answer["providers"]["hits"] if not h["sliding_scale"]]
+    assert fees == sorted(fees, key=lambda fee: (fee is None, fee)), fees
+
+    answer = answer_to(page, lambda: sort.select_option("availability"))
+    days = [h["next_available"] for h in answer["providers"]["hits"]]
+    assert days == sorted(days, key=lambda day: (day is None, day)), days
+    assert [doc_id for doc_id, _ in cards_with_facts(page)] == [h["id"] for h in answer["providers"]["hits"]]
+
+    page.go_back()
+    wait_for_param(page, "sort", "fee")
+    assert sort.input_value() == "fee"
+
+
+def test_removing_a_condition_chip_reruns_with_the_others_as_filters(page: Any) -> None:
+    open_search(page, SPANISH)
+    chips = page.locator("[data-testid=understood] button.chip")
+    spanish = chips.filter(has_text="Speaks Spanish")
+    assert spanish.count() == 1, chips.all_inner_texts()
+    assert "“spanish speaking”" in spanish.inner_text()
+    for _, facts in cards_with_facts(page):
+        assert "Spanish" in facts.get("languages", ""), facts
+
+    # the need goes; the condition stays, now as a filter
+    chips.filter(has_text="Anxiety").click()
+    wait_for_param(page, "interpret", "false")
+    params = query_of(page)
+    assert params["language"] == ["Spanish"] and "specialty" not in params
+    assert "Language: Spanish" in page.locator("[data-testid=active-filters]").inner_text()
+    for _, facts in cards_with_facts(page):
+        assert "Spanish" in facts.get("languages", ""), facts
+
+    # and the other way round: the condition goes, the need stays
+    page.go_back()
+    wait_for_param(page, "interpret", None)
+    page.locator("[data-testid=understood] button.chip", has_text="Speaks Spanish").click()
+    wait_for_param(page, "interpret", "false")
+    params = query_of(page)
+    assert params["specialty"] == ["Anxiety"] and "language" not in params
+    assert page.locator("[data-testid=understood]").count() == 0
+
+
+@pytest.mark.parametrize("width", [1280, PHONE["width"]], ids=["desktop", "phone"])
+def test_an_off_topic_query_says_so_kindly_and_offers_browsing_by_specialty(page: Any, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{page.base}/?{urlencode({'q': 'pizza delivery'})}")
+    empty = page.locator("#empty-state")
+    empty.wait_for(state="visible")
+    assert "“pizza delivery”" in empty.locator("h2").inner_text()
+    assert page.locator("#results").is_hidden()
+    assert page.locator("#provider-list .card").count() == 0 or page.locator("#results").is_hidden()
+    links = empty.locator("a.browse-link")
+    assert links.count() >= 8
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    links.filter(has_text="Anxiety").first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('specialty') === 'Anxiety'")
+    wait_for_results(page)
+    assert "q" not in query_of(page)
+    assert empty.is_hidden()
+    cards = page.locator("#provider-list .card")
+    assert cards.count() >= 5
+    assert all("Anxiety" in text for text in cards.locator(".treats").all_inner_texts())
+    assert page.locator("#answers").is_hidden()  # browsing lists therapists; answers are found by words
+
+
+def test_a_link_with_filters_and_no_words_browses_therapists(page: Any) -> None:
+    seen = search_requests(page)
+    page.goto(f"{page.base}/?{urlencode({'specialty': 'Grief', 'sliding_scale': 'true'})}")
+    wait_for_results(page)
+    assert "q" not in seen[-1] and seen[-1]["type"] == ["providers"]
+    assert page.input_value("#q") == ""
+    cards = page.locator("#provider-list .card")
+    assert cards.count() >= 1
+    assert all("Grief" in text for text in cards.locator(".treats").all_inner_texts())
+    assert all("Sliding scale" in facts.get("fee", "") for _, facts in cards_with_facts(page))
+    assert page.locator("#answers").is_hidden()
+    assert "therapist" in page.locator("#status").inner_text()
+
+
+def test_the_empty_state_offers_the_services_spelling_and_keeps_the_crisis_block_above(page: Any) -> None:
+    crisis = {
+        "message": "You deserve support right now.",
+        "situations": [],
+        "immediate_danger": False,
+        "resources": [{"id": "988", "name": "988 Suicide & Crisis Lifeline", "phone": "988", "sms": "988"}],
+    }
+    empty = {"total": 0, "hits": [], "facets": {}}
+    answer = {"query": "anxeity", "mode": "hybrid", "interpreted": {}, "crisis": crisis, "suggestion": "anxiety",
+              "providers": empty, "passages": {"total": 0, "hits": []}}  # fmt: skip
+
+    def nothing(route: Any) -> None:
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(answer))
+
+    page.route("**/v1/search?*", nothing)
+    page.goto(f"{page.base}/?{urlencode({'q': 'anxeity'})}")
+    state = page.locator("#empty-state")
+    state.wait_for(state="visible")
+    block = page.locator("#crisis [role=alert]")
+    assert block.is_visible() and block.bounding_box()["y"] < state.bounding_box()["y"]
+    assert "988" in page.locator("#status").inner_text()
+    suggestion = state.locator(".did-you-mean a")
+    assert suggestion.inner_text() == "anxiety"
+    page.unroute("**/v1/search?*")
+
+    suggestion.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'anxiety'")
+    wait_for_results(page)
+    assert state.is_hidden()
+    assert page.locator("#provider-list .card").count() >= 5
+
+
+def test_on_a_phone_a_link_near_the_top_of_the_therapists_jumps_to_the_guide_answers(page: Any) -> None:
+    open_search(page, TEEN)
+    assert page.locator("#jump-answers").is_hidden()  # side by side on a desktop: no need
+
+    page.set_viewport_size(PHONE)
+    jump = page.locator("#jump-answers")
+    jump.wait_for(state="visible")
+    first_card = page.locator("#provider-list .card").first.bounding_box()
+    assert jump.bounding_box()["y"] < first_card["y"]
+    jump.click()
+    heading = page.locator("#answers-h")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'answers-h'")
+    box = heading.bounding_box()
+    assert 0 <= box["y"] < PHONE["height"], box
+    assert page.evaluate("window.scrollY") > 1000  # the answers start far down on a phone
+    assert "#" not in page.url  # in the page, not a new history entry
+
+
 # ---- the workbench
 
 
