@@ -28,6 +28,7 @@ from search_api.ranking import Hits, RankInputs, topic_votes
 from search_api.safety import help_first, safety_block
 from search_api.semantic import SpecialtyPrototypes, TopicLinks
 from search_api.shaping import provider_facets
+from search_api.topicality import on_topic, spelling_suggestion
 from search_api.tuning import DEFAULT_TUNING, Tuning
 
 Search = tuple[DocType, str, dict[str, Any]]  # a document type, the leg (or "page", "facets"), its body
@@ -47,6 +48,7 @@ class Retrieval:
     indices: dict[SearchType, str] = field(default_factory=dict)  # the concrete index each type came from
     page: dict[SearchType, dict[str, dict[str, Any]]] = field(default_factory=dict)  # the page's documents in full
     facet_counts: dict[str, Any] = field(default_factory=dict)  # the engine's counts over the fused providers
+    off_topic: bool = False  # about nothing the directory or its guides can help with: nothing is offered
 
     @property
     def params(self) -> SearchParams:
@@ -136,6 +138,7 @@ class SearchService:
             relaxed = Retrieval(searching.relax(), affinities=retrieval.affinities, took=retrieval.took)
             await self._search_legs(relaxed, vector)
             retrieval = relaxed
+        retrieval.off_topic = self._off_topic(retrieval)
         if searching.understands:
             if not retrieval.guide_neighbours:
                 retrieval.guide_neighbours = retrieval.legs.get(SearchType.PASSAGES, {}).get("vector", [])
@@ -143,6 +146,19 @@ class SearchService:
             votes = topic_votes(retrieval.guide_neighbours, self.tuning.topic_feedback_depth)
             retrieval.topic_evidence = links.specialty_evidence(votes)
         return retrieval
+
+    def _off_topic(self, retrieval: Retrieval) -> bool:
+        """Judged by the nearest guide answer (its own leg, or the topic feedback's); not judged
+        when browsing, with explicit need filters, or without a passage vector to judge by."""
+        searching = retrieval.plan
+        given = searching.params.explicit_filters()
+        if searching.browsing or any(k in given for k in ("specialty", "age_group", "therapy_type")):
+            return False
+        nearest = retrieval.legs.get(SearchType.PASSAGES, {}).get("vector") or retrieval.guide_neighbours
+        if not nearest:
+            return False
+        score = max(float(h["_score"] or 0.0) for h in nearest)
+        return not on_topic(searching.meaning, searching.query, score, self.tuning.topicality_floor)
 
     async def _search_legs(self, retrieval: Retrieval, vector: list[float]) -> None:
         """Every leg of every type the plan asks for, in one `_msearch`."""
@@ -222,6 +238,8 @@ class SearchService:
         meaning = searching.meaning
         help = help_first(searching.safety)
         ranked: dict[SearchType, list[Fused]] = {}
+        if retrieval.off_topic:  # nothing is offered as if it matched
+            return {kind: [] for kind in retrieval.legs}
         for kind, legs in retrieval.legs.items():
             doc_type = BY_KIND[kind]
             sources = retrieval.sources(kind)
@@ -288,6 +306,8 @@ class SearchService:
             "query": params.q,
             "mode": params.mode.value,
             "interpreted": interpreted,
+            "off_topic": retrieval.off_topic,
+            "suggestion": spelling_suggestion(searching.query) if retrieval.off_topic else None,
             "crisis": safety_block(searching.safety),
             **results,
             "took_ms": {k: round(v, 2) for k, v in retrieval.took.items()},

@@ -46,6 +46,9 @@ class Tuning:
     opening_boost: float = 0.15
     fee_boost: float = 0.15
     distance_boost: float = 0.1
+    # below this kNN score ((1 + cosine) / 2) for the nearest guide answer, a query that names no
+    # need is about something else entirely (search_api/topicality.py)
+    topicality_floor: float = 0.70
 
 
 DEFAULT_TUNING = Tuning()
