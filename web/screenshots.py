@@ -3,9 +3,12 @@
     .venv/bin/python web/screenshots.py --api http://127.0.0.1:8011 --out docs/
 
 Drives Debian's Chromium headless (no browser download) against a running API and writes
-search-desktop.png, search-phone.png, search-crisis.png, safety-partner-violence-phone.png,
-safety-typeahead-phone.png, workbench-desktop.png and workbench-phone.png. With --judgments
-FILE (TREC qrels or JSON Lines) the workbench loads it, so gain badges and nDCG@10 show.
+search-desktop.png, search-phone.png, search-crisis.png, search-constraints-phone.png (a need
+with practical conditions: the chips and the cards' cost, opening and languages),
+search-off-topic-phone.png (nothing matched, and the way forward),
+safety-partner-violence-phone.png, safety-typeahead-phone.png, workbench-desktop.png and
+workbench-phone.png. With --judgments FILE (TREC qrels or JSON Lines) the workbench loads it,
+so gain badges and nDCG@10 show.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 QUERY = "someone to help my teen stop cutting"
 CRISIS_QUERY = "I want to kill myself"
+CONSTRAINT_QUERY = "spanish speaking therapist for my son's anxiety"
+OFF_TOPIC_QUERY = "pizza delivery"
+CONSTRAINTS_HEIGHT = 1500  # the chips and the first two cards, with their cost, opening and languages
 ABUSE_QUERY = "my husband hits me"
 TYPED_CRISIS = "i want to kill"
 TIMEOUT_MS = 30_000
@@ -57,14 +63,25 @@ def browser_context(executable: str = CHROMIUM) -> Iterator[BrowserContext]:
             context.close()
 
 
-def search_page(context: BrowserContext, api: str, query: str, viewport: ViewportSize, out: Path) -> None:
+def search_page(
+    context: BrowserContext, api: str, query: str, viewport: ViewportSize, out: Path, height: int | None = None
+) -> None:
+    """The page for `query`; with `height`, that much of the whole page (to reach the first cards on a phone)."""
     page = context.new_page()
     page.set_viewport_size(viewport)
     page.goto(f"{api}/?{urlencode({'q': query})}")
-    page.wait_for_selector("#provider-list .card, #provider-list .empty", timeout=TIMEOUT_MS)
-    page.wait_for_selector("#results:not([aria-busy])", timeout=TIMEOUT_MS)
+    page.wait_for_selector(
+        "#provider-list .card, #provider-list .empty, #empty-state:not([hidden])", timeout=TIMEOUT_MS
+    )
+    # attached, not visible: when nothing matched the results stay hidden below the empty state
+    page.wait_for_selector("#results:not([aria-busy])", state="attached", timeout=TIMEOUT_MS)
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.screenshot(path=str(out))
+    if height is None:
+        page.screenshot(path=str(out))
+    else:
+        page.screenshot(
+            path=str(out), full_page=True, clip={"x": 0, "y": 0, "width": viewport["width"], "height": height}
+        )
     page.close()
 
 
@@ -110,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs"), help="where the PNGs go (default %(default)s)")
     parser.add_argument("--query", default=QUERY)
     parser.add_argument("--crisis-query", default=CRISIS_QUERY)
+    parser.add_argument("--constraint-query", default=CONSTRAINT_QUERY)
+    parser.add_argument("--off-topic-query", default=OFF_TOPIC_QUERY)
     parser.add_argument("--workbench-query", help="default: --query")
     parser.add_argument("--workbench-type", choices=["providers", "passages"], default="providers")
     parser.add_argument("--judgments", type=Path, help="TREC qrels or JSON Lines to load into the workbench")
@@ -125,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         search_page(context, api, args.query, DESKTOP, args.out / "search-desktop.png")
         search_page(context, api, args.query, PHONE, args.out / "search-phone.png")
         search_page(context, api, args.crisis_query, DESKTOP, args.out / "search-crisis.png")
+        constraints = args.out / "search-constraints-phone.png"
+        search_page(context, api, args.constraint_query, PHONE, constraints, height=CONSTRAINTS_HEIGHT)
+        search_page(context, api, args.off_topic_query, PHONE, args.out / "search-off-topic-phone.png")
         search_page(context, api, ABUSE_QUERY, PHONE, args.out / "safety-partner-violence-phone.png")
         typeahead_page(context, api, TYPED_CRISIS, PHONE, args.out / "safety-typeahead-phone.png")
         for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -141,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         "search-desktop",
         "search-phone",
         "search-crisis",
+        "search-constraints-phone",
+        "search-off-topic-phone",
         "safety-partner-violence-phone",
         "safety-typeahead-phone",
     )
