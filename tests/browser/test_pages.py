@@ -437,6 +437,19 @@ def test_the_sort_selector_reorders_the_therapists_and_back_undoes_it(page: Any)
     assert sort.input_value() == "fee"
 
 
+def test_nearest_first_is_offered_from_a_point_and_orders_by_distance(page: Any) -> None:
+    open_search(page, "anxiety")  # a place in words or filters is no point to measure from (yet)
+    assert page.locator('#sort option[value="distance"]').is_disabled()
+    goto_search(page, q="anxiety", lat=34.05, lon=-118.24)  # a host site's link: central Los Angeles
+    assert page.locator('#sort option[value="distance"]').is_enabled()
+    answer = answer_to(page, lambda: page.locator("#sort").select_option("distance"))
+    assert query_of(page)["sort"] == ["distance"]
+    km = [h["distance_km"] for h in answer["providers"]["hits"] if h.get("distance_km") is not None]
+    assert len(km) >= 5 and km == sorted(km), km
+    shown = page.locator("#provider-list .card .tag", has_text="km away").all_inner_texts()
+    assert len(shown) == len(km)
+
+
 def test_removing_a_condition_chip_reruns_with_the_others_as_filters(page: Any) -> None:
     open_search(page, SPANISH)
     chips = page.locator("[data-testid=understood] button.chip")

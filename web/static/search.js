@@ -78,13 +78,13 @@ function syncInputs() {
   ui.sort.value = state.sort;
 }
 
-/** "Nearest" needs somewhere to measure from: a place given by a link, or one in the words or filters. */
-function updateSortChoices(interpreted) {
-  const f = state.filters;
-  const place = typeof f.lat === "number" || f.city || f.zip || interpreted?.city || interpreted?.zip;
+/** "Nearest" needs a point to measure from: the service sorts by distance from `lat`/`lon`,
+ * which only a link gives (a city in the words or filters is not a point to it yet). */
+function updateSortChoices() {
+  const point = typeof state.filters.lat === "number" && typeof state.filters.lon === "number";
   const nearest = ui.sort.querySelector('option[value="distance"]');
-  nearest.disabled = !place;
-  nearest.title = place ? "" : "Search for a place, for example “near Chicago”, to sort by distance";
+  nearest.disabled = !point;
+  nearest.title = point ? "" : "Nearest first needs a place to measure from";
 }
 
 // ---- running a search
@@ -129,7 +129,7 @@ function render(data) {
   const providerHits = providers.hits ?? [];
   const passageHits = passages.hits ?? [];
   document.body.classList.add("has-results");
-  updateSortChoices(data.interpreted);
+  updateSortChoices();
   const help = data.crisis ? `Help is available right now: ${howToReach(data.crisis)}. ` : "";
 
   if (!providerHits.length && !passageHits.length) {
