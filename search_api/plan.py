@@ -52,7 +52,8 @@ class SearchPlan:
     def understands(self) -> bool:
         """The understanding that needs the query vector (semantic specialties and the guide
         topics of the nearest answers): hybrid provider searches with `interpret` on."""
-        return self.params.interpret and self.params.mode is Mode.HYBRID and PROVIDERS in self.doc_types
+        hybrid = self.params.mode is Mode.HYBRID and not self.browsing
+        return self.params.interpret and hybrid and PROVIDERS in self.doc_types
 
     @property
     def needs_feedback_leg(self) -> bool:

@@ -64,7 +64,8 @@ def api_corpus(
     with providers.open("w", encoding="utf-8") as out:
         for record in generate_providers(CORPUS_PROVIDERS):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    cache_dir = request.config.cache.mkdir("api-embedding-cache") if request.config.cache else workdir
+    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
+    cache_dir = cache.mkdir("api-embedding-cache") if cache else workdir
 
     def cleanup() -> None:
         with contextlib.suppress(Exception):

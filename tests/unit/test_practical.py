@@ -102,5 +102,6 @@ def test_browsing_needs_filters_or_a_sort_and_lists_providers_only() -> None:
         SearchParams.model_validate({"sort": "distance", "gender": ["Female"]})
     searching = plan(SearchParams.model_validate({"gender": ["Female"], "sort": "fee"}), Tuning(), TODAY)
     assert searching.browsing and [d.name for d in searching.doc_types] == ["providers"]
+    assert not searching.needs_vector and not searching.needs_feedback_leg  # nothing to embed
     assert browse_sort(Sort.FEE, {})[0] == {"sliding_scale": {"order": "desc"}}
     assert browse_sort(Sort.RELEVANCE, {})[-1] == {"id": {"order": "asc"}}  # stable pages
