@@ -25,6 +25,13 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 EMBEDDING_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 NO_MODE = "-"
+# the `method` label: these, or `other` (a caller can send any token as a method, and every
+# new value would be a new series kept until restart)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
 
 
 class Metrics:
@@ -57,7 +64,7 @@ class Metrics:
         )
 
     def observe_request(self, route: str, method: str, mode: str, status: int, seconds: float) -> None:
-        labels = (route, method, mode or NO_MODE, str(status))
+        labels = (route, method_label(method), mode or NO_MODE, str(status))
         self.requests.labels(*labels).inc()
         self.request_seconds.labels(*labels).observe(seconds)
 
