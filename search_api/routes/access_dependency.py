@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Header, HTTPException, Request
 
 from search_api.access import caller_identity, presented_key
-from search_api.client_address import client_ip
+from search_api.client_address import caller_group, client_ip
 from search_api.rate_limit import retry_after
 from search_api.routes.shared import SharedDep
 
@@ -25,7 +25,8 @@ def require(scope: str) -> Callable[..., Awaitable[None]]:
         key = shared.policy.find(presented)
         # the allowance is spent before the key is judged, so guessing keys is limited too
         peer = request.client.host if request.client else None
-        caller = caller_identity(key, client_ip(peer, request.headers.get("x-forwarded-for"), shared.proxies))
+        address = client_ip(peer, request.headers.getlist("x-forwarded-for"), shared.proxies)
+        caller = caller_identity(key, caller_group(address))
         wait = shared.limiter.check(caller, key.rate_per_minute if key else None)
         if wait:
             headers = {"Retry-After": retry_after(wait)}

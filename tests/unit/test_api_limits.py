@@ -16,7 +16,7 @@ from asgi_lifespan import LifespanManager
 from core.embedder import HashingEmbedder
 from core.settings import Settings
 from search_api.app import create_app
-from search_api.client_address import ProxyConfigError, client_ip, parse_networks
+from search_api.client_address import ProxyConfigError, caller_group, client_ip, parse_networks
 from search_api.embedding_queue import BoundedSlots
 from search_api.exceptions import Overloaded
 from search_api.params import LIST_PARAMS, MAX_FILTER_VALUES
@@ -114,6 +114,50 @@ PROXIES = parse_networks("10.0.0.0/8, 192.168.1.7 ,::1")
 )
 def test_the_client_address(peer: str | None, forwarded_for: str | None, expected: str) -> None:
     assert client_ip(peer, forwarded_for, PROXIES) == expected
+
+
+def test_every_x_forwarded_for_line_is_read_as_one_list() -> None:
+    # issue 21, finding 3: a second header line (a proxy that appends its own, as HAProxy's
+    # `option forwardfor` does) was ignored, so the client's own first line chose its address
+    lines = ["1.1.1.1", "198.51.100.7"]  # the client's line, then the proxy's
+    assert client_ip("10.1.2.3", lines, PROXIES) == "198.51.100.7"
+    assert client_ip("10.1.2.3", ["6.6.6.6, 7.7.7.7", "198.51.100.7, 10.9.9.9"], PROXIES) == "198.51.100.7"
+    assert client_ip("10.1.2.3", [], PROXIES) == "10.1.2.3"
+
+
+@pytest.mark.parametrize(
+    ("address", "group"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),  # IPv4-mapped: the same caller
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),  # the low 64 bits are the caller's to choose
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_callers_are_grouped_by_ipv4_address_or_ipv6_64(address: str, group: str) -> None:
+    assert caller_group(address) == group
+
+
+def test_a_mapped_address_is_its_ipv4_address_when_judging_proxies() -> None:
+    assert client_ip("::ffff:10.1.2.3", "198.51.100.7", PROXIES) == "198.51.100.7"
+    assert client_ip("10.1.2.3", "::ffff:198.51.100.7", PROXIES) == "198.51.100.7"
+
+
+async def test_a_second_forwarded_for_line_does_not_buy_a_fresh_allowance() -> None:
+    s = settings(rate_limit_per_minute=6, rate_limit_burst=2, trusted_proxies="127.0.0.1")
+    async for c in client_for(s):
+        statuses = []
+        for n in range(4):  # the client's own first line changes, the proxy's line stays
+            headers = [("x-forwarded-for", f"1.1.1.{n}"), ("x-forwarded-for", "198.51.100.7")]
+            statuses.append((await c.get("/v1/providers/p1", headers=headers)).status_code)
+        assert statuses[2:] == [429, 429], statuses
+        ipv6 = [
+            (await c.get("/v1/providers/p1", headers={"x-forwarded-for": f"2001:db8::{n:x}"})).status_code
+            for n in range(4)
+        ]
+        assert ipv6[2:] == [429, 429], ipv6
 
 
 def test_without_trusted_proxies_x_forwarded_for_is_ignored() -> None:
