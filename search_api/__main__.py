@@ -12,6 +12,19 @@ from types import FrameType
 import uvicorn
 
 from core.settings import Settings
+from search_api.size_limits import MAX_HEAD_BYTES
+
+# how uvicorn serves the API, whoever starts it (tests/integration/test_api_security.py too)
+SERVER_OPTIONS = {
+    # the client address comes from TRUSTED_PROXIES alone (search_api/client_address.py): uvicorn
+    # would otherwise take X-Forwarded-For from any loopback caller
+    "proxy_headers": False,
+    # h11 refuses a request head past MAX_HEAD_BYTES while it arrives, before buffering more;
+    # httptools, if installed, would hand a 1 MB header to the app. A head that arrives whole
+    # is bounded by the app's first middleware (search_api/size_limits.py: 414, 431)
+    "http": "h11",
+    "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+}
 
 
 def _stopped_on_request(signum: int, frame: FrameType | None) -> None:
@@ -31,12 +44,7 @@ def main() -> int:
         port=settings.port,
         log_level="warning",
         timeout_graceful_shutdown=settings.shutdown_grace_s,
-        # the client address comes from TRUSTED_PROXIES alone (search_api/client_address.py): uvicorn
-        # would otherwise take X-Forwarded-For from any loopback caller
-        proxy_headers=False,
-        # h11 refuses a request head past 16 KB before buffering it (tests/integration/
-        # test_api_security.py); httptools, if installed, would hand a 1 MB header to the app
-        http="h11",
+        **SERVER_OPTIONS,  # type: ignore[arg-type]
     )
     return 0
 

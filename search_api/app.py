@@ -25,7 +25,7 @@ from search_api.routes import documents, health, pages, search, suggest
 from search_api.routes.scope_keys import AT_RISK_KEY, MODE_KEY
 from search_api.routes.shared import Shared
 from search_api.service import SearchService
-from search_api.size_limits import SizeLimits
+from search_api.size_limits import SizeLimits, target_too_long
 
 log = logging.getLogger("search_api")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a caller's X-Request-ID is echoed only if it is this
@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             response = await call_next(request)
             status = response.status_code
             response.headers["X-Request-ID"] = rid
-            q = request.query_params.get("q")
+            # a target over the bound was refused without a look: not parsed here either
+            q = None if target_too_long(request.scope) else request.query_params.get("q")
             fields = logging_setup.query_fields(q, request.scope.get(AT_RISK_KEY, True)) if q else {}
             log.info(  # before the reset below, so the line carries this request's id
                 "request",

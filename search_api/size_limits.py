@@ -1,5 +1,6 @@
-"""The size of a request: headers past a bound are refused at once (431), a body past its
-bound is bad input (422, through the error handlers), and nothing over a bound is buffered."""
+"""The size of a request: a request target (path and query string) past its bound is refused
+at once (414), headers past theirs too (431), a body past its bound is bad input (422, through
+the error handlers), and nothing over a bound is buffered."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ MAX_BODY_BYTES = 24 * 1024
 # send 1-2 KiB. Beyond these, 431 before any route runs.
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADERS = 100
+# the path and query string: a search by GET with a query of 500 characters, each written as
+# %XX%XX%XX, and a dozen filters takes under 6 KiB; longer filter lists go in a POST body.
+# uvicorn lets through request lines of ~120,000 characters when they arrive at once.
+MAX_TARGET_BYTES = 16 * 1024
+# what uvicorn (h11) may buffer of a request head still arriving: the target and the headers
+MAX_HEAD_BYTES = MAX_TARGET_BYTES + MAX_HEADER_BYTES + 1024
+
+
+def target_too_long(scope: Scope) -> bool:
+    return len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b"")) > MAX_TARGET_BYTES
 
 
 class BodyTooLarge(HTTPException):
@@ -44,6 +55,10 @@ class SizeLimits:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if target_too_long(scope):
+            message = f"the path and query string take more than {MAX_TARGET_BYTES} bytes; send long searches by POST"
+            await error_response(414, "uri_too_long", message)(scope, receive, send)
             return
         problem = headers_problem(scope["headers"])
         if problem:

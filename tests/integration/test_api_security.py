@@ -27,6 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from core.embedder import Embedder
 from core.settings import Settings
+from search_api.__main__ import SERVER_OPTIONS
 from search_api.access import digest
 from search_api.app import create_app
 from search_api.size_limits import MAX_BODY_BYTES
@@ -448,7 +449,11 @@ def serve(settings: Settings, embedder: Embedder) -> Iterator[int]:
     """The app behind uvicorn on a free loopback port (as `python -m search_api` serves it)."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, memo_embedder(embedder)), host="127.0.0.1", port=port, log_level="warning"
+        create_app(settings, memo_embedder(embedder)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        **SERVER_OPTIONS,  # type: ignore[arg-type]
     )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
@@ -516,13 +521,24 @@ def head(target: bytes, headers: bytes = b"") -> bytes:
         (head(b"/healthz", b"X-Pad: " + b"a" * 64_000 + b"\r\n"), 431),
         (head(b"/healthz", b"X-A: b\r\n" * 200), 431),
         (head(b"/v1/search?q=x", b"X-Forwarded-For: " + b"1.2.3.4, " * 2_000 + b"\r\n"), 431),
-        (head(b"/v1/search?q=" + b"a" * 60_000), 422),
+        (head(b"/v1/search?q=" + b"a" * 60_000), 414),
+        (head(b"/healthz?q=" + b"word+" * 22_000), 414),  # ~110,000 characters: issue 21, finding 1
         # and beyond what uvicorn buffers, uvicorn refuses before the app sees anything
         (head(b"/healthz", b"X-Pad: " + b"a" * 1_000_000 + b"\r\n"), 400),
         (head(b"/healthz", b"X-A: b\r\n" * 50_000), 400),
         (head(b"/v1/search?q=" + b"a" * 1_000_000), 400),
     ],
-    ids=["20k-header", "64k-header", "200-headers", "long-xff", "60k-url", "1m-header", "50k-headers", "1m-url"],
+    ids=[
+        "20k-header",
+        "64k-header",
+        "200-headers",
+        "long-xff",
+        "60k-url",
+        "110k-healthz",
+        "1m-header",
+        "50k-headers",
+        "1m-url",
+    ],
 )
 async def test_giant_headers_and_urls_are_refused_and_the_server_carries_on(
     server: int, request_bytes: bytes, expected: int

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -289,3 +290,33 @@ async def test_over_the_rate_a_caller_gets_429_with_retry_after() -> None:
         assert refused.json()["error"]["code"] == "rate_limited"
         assert 1 <= int(refused.headers["Retry-After"]) <= 10
         assert (await c.get("/healthz")).status_code == 200  # probes are never limited
+
+
+# ------------------------------------------------------------------ the request line
+
+
+async def test_a_long_request_line_is_refused_before_anything_reads_it(client: httpx.AsyncClient) -> None:
+    # issue 21, finding 1: /healthz?q= and ~110,000 characters of fresh words cost the event loop
+    # half a second each in the logging middleware, before any bound or key applied
+    words = " ".join(f"w{n}" for n in range(5_000))  # ~40,000 bytes: httpx sends at most 64 KiB
+    started = time.perf_counter()
+    for path in ("/healthz", "/v1/search", "/nowhere"):
+        response = await client.get(path, params={"q": words})
+        assert response.status_code == 414, response.text
+        assert response.json()["error"]["code"] == "uri_too_long"
+    assert time.perf_counter() - started < 0.5
+    longest_get = {"q": "é" * 500, "specialty": ["Anxiety"] * 12, "mode": "bm25"}
+    assert (await client.get("/v1/search", params=longest_get)).status_code == 503  # on to the (absent) cluster
+
+
+def test_the_server_bounds_the_request_head_it_buffers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from search_api import __main__ as entry
+    from search_api.size_limits import MAX_HEAD_BYTES
+
+    given: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
+    assert entry.main() == 0
+    assert given["h11_max_incomplete_event_size"] == MAX_HEAD_BYTES
+    assert given["http"] == "h11" and given["proxy_headers"] is False
