@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     proxies = parse_networks(settings.trusted_proxies)
     origins = parse_origins(settings.cors_origins)
+    hasher = logging_setup.QueryHasher(settings.log_hash_key)
     shared = Shared(
         settings=settings,
         service=service,
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             response.headers["X-Request-ID"] = rid
             # a target over the bound was refused without a look: not parsed here either
             q = None if target_too_long(request.scope) else request.query_params.get("q")
-            fields = logging_setup.query_fields(q, request.scope.get(AT_RISK_KEY, True)) if q else {}
+            fields = logging_setup.query_fields(q, request.scope.get(AT_RISK_KEY, True), hasher) if q else {}
             log.info(  # before the reset below, so the line carries this request's id
                 "request",
                 extra={

@@ -128,7 +128,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SearchFailed)
     async def _failed(request: Request, exc: SearchFailed) -> JSONResponse:
-        return error_response(422, "query_not_runnable", f"the search engine could not run this query ({exc})")
+        # the engine's reason names indices and settings: it is logged, never answered
+        log.warning("engine refused a query: %s", str(exc)[:300], extra={"event": "query_not_runnable"})
+        return error_response(422, "query_not_runnable", "the search engine could not run this query")
 
     @app.exception_handler(EngineError)
     async def _engine(request: Request, exc: EngineError) -> JSONResponse:

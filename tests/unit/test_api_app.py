@@ -4,6 +4,8 @@ being away gives 503 with Retry-After, health and readiness, and no stack trace 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import socket
@@ -17,7 +19,10 @@ from fastapi import FastAPI
 
 from core.embedder import HashingEmbedder
 from core.settings import Settings
+from search_api import errors
 from search_api.app import create_app
+from search_api.exceptions import SearchFailed
+from search_api.logging_setup import QueryHasher
 from tests.app_log import captured_app_log
 
 
@@ -142,6 +147,46 @@ async def test_crisis_queries_are_not_logged_in_clear(client: httpx.AsyncClient,
     await client.get("/v1/search", params={"q": "I want to kill myself", "size": 99})
     err = log_lines.getvalue()
     assert "kill myself" not in err and '"crisis": true' in err
+
+
+def logged_hashes(text: str) -> list[str]:
+    return [json.loads(line)["query_hash"] for line in text.splitlines() if '"query_hash"' in line]
+
+
+async def test_a_crisis_query_is_logged_as_a_keyed_hash_nobody_can_look_up(
+    client: httpx.AsyncClient, log_lines: io.StringIO
+) -> None:
+    # issue 21, finding 6: the hash was SHA-256 cut to 12 characters, a lookup away for common phrasings
+    query = "I want to kill myself"
+    await client.get("/v1/search", params={"q": query, "size": 99})
+    [logged] = logged_hashes(log_lines.getvalue())
+    assert logged != hashlib.sha256(query.encode()).hexdigest()[: len(logged)]
+    assert len(logged) == 16
+
+
+def test_the_log_hash_key_comes_from_the_environment_else_one_per_process() -> None:
+    keyed = QueryHasher("a-secret-from-the-environment")
+    expected = hmac.new(b"a-secret-from-the-environment", b"kill myself", hashlib.sha256).hexdigest()[:16]
+    assert keyed("kill myself") == expected == QueryHasher("a-secret-from-the-environment")("kill myself")
+    assert QueryHasher()("kill myself") != QueryHasher()("kill myself")  # a random key each time
+    assert "a-secret" not in repr(Settings(log_hash_key="a-secret-from-the-environment"))
+
+
+async def test_the_engines_reasons_are_never_answered(log_lines: io.StringIO) -> None:
+    # issue 21, finding 4: the 422 named the concrete index and the engine setting
+    reason = "illegal_argument_exception: [caresearch-providers-20261206] index.highlight.max_analyzed_offset"
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise SearchFailed(reason)
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        error = error_of(await c.get("/boom"), 422)
+    assert error["code"] == "query_not_runnable"
+    assert "caresearch" not in json.dumps(error) and "max_analyzed_offset" not in json.dumps(error)
 
 
 async def test_openapi_and_docs(client: httpx.AsyncClient) -> None:
