@@ -19,10 +19,12 @@ function placeOf(hit) {
   return place || "Location not listed";
 }
 
-/** "What they treat": the specialties, each with its highlighted form when the engine marked it. */
-function treats(hit) {
+/** "What they treat": the specialties, the ones the engine marked or the filters ask for first
+ * and marked (a card found by browsing "Anxiety" must not hide it behind "and 2 more"). */
+function treats(hit, wanted) {
   const marked = new Map((hit.highlights?.specialties ?? []).map((h) => [stripMarks(h), h]));
   const specialties = Array.isArray(hit.specialties) ? hit.specialties : [];
+  for (const name of specialties) if (wanted.has(name)) marked.set(name, name);
   const ordered = [...specialties.filter((s) => marked.has(s)), ...specialties.filter((s) => !marked.has(s))];
   const shown = ordered.slice(0, SHOWN_SPECIALTIES);
   const line = el("p", { class: "treats" }, el("span", { class: "treats-label", text: "Helps with: " }));
@@ -75,7 +77,7 @@ function distance(hit) {
   return el("span", { class: "tag", text: `${km} km away` });
 }
 
-export function providerCard(hit) {
+export function providerCard(hit, { specialties = [] } = {}) {
   const credentials = Array.isArray(hit.credentials) ? hit.credentials.join(" · ") : "";
   const profile = safeUrl(hit.profile_url);
   return el(
@@ -92,7 +94,7 @@ export function providerCard(hit) {
       hit.accepting_new_clients === true ? el("span", { class: "tag good", text: "Accepting new clients" }) : null,
       hit.accepting_new_clients === false ? el("span", { class: "tag", text: "Not accepting new clients" }) : null,
     ),
-    treats(hit),
+    treats(hit, new Set(specialties)),
     facts(hit),
     bioLine(hit),
   );
@@ -129,9 +131,10 @@ export function passageCard(hit) {
   );
 }
 
-export function renderProviders(list, hits, { append = false } = {}) {
+/** `specialties`: the ones the filters ask for, shown first on every card. */
+export function renderProviders(list, hits, { append = false, specialties = [] } = {}) {
   if (!append) list.replaceChildren();
-  const cards = hits.map(providerCard);
+  const cards = hits.map((hit) => providerCard(hit, { specialties }));
   list.append(...cards);
   if (!append && !hits.length) {
     list.append(

@@ -143,7 +143,7 @@ function render(data) {
   const focusKey = filterFocusKey();
   renderFilters(ui.filters, providers.facets, state.filters);
   refocusFilter(focusKey);
-  renderProviders(ui.providers, providerHits);
+  renderProviders(ui.providers, providerHits, { specialties: state.filters.specialty });
   const browsing = data.passages === undefined;
   ui.answers.hidden = browsing;
   ui.results.classList.toggle("browsing", browsing);
@@ -186,7 +186,8 @@ async function showMore() {
   ui.more.disabled = true;
   try {
     const data = await search(params);
-    const cards = renderProviders(ui.providers, data.providers?.hits ?? [], { append: true });
+    const hits = data.providers?.hits ?? [];
+    const cards = renderProviders(ui.providers, hits, { append: true, specialties: state.filters.specialty });
     shownProviders += cards.length;
     updateCounts();
     ui.status.textContent = `Showing ${shownProviders} of ${plural(totalProviders, "therapist", "therapists")}.`;
