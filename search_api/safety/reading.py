@@ -1,12 +1,18 @@
-"""How the safety checks read a query: normalised (`lay_terms.normalize`: case, punctuation,
-apostrophes, stretched letters), then its words repaired ("sucidal" -> "suicidal", "kil" ->
-"kill", "diiie" -> "die", "husbnad" -> "husband"), so that the patterns need only one spelling.
+"""How the safety checks read a query: undisguised (look-alike letters from other scripts as
+the Latin letters they imitate, invisible characters dropped, digits and signs written for
+letters read as those letters: "kіll" with a Cyrillic і, "sui\u200bcide", "k!ll", "su1c1de"),
+normalised (`lay_terms.normalize`: case, punctuation, apostrophes, stretched letters), letters
+typed apart joined ("s u i c i d e"), then its words repaired ("sucidal" -> "suicidal", "kil"
+-> "kill", "diiie" -> "die", "husbnad" -> "husband"), so that the patterns need only one spelling.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
+
+from confusable_homoglyphs import confusables
 
 from core.lay_terms import edit_distance, normalize, typo_budget
 from search_api.safety.self_harm import ALARM_WORDS
@@ -85,18 +91,58 @@ def _repair(token: str) -> str:
     return token
 
 
+def _look_alikes() -> dict[int, str]:
+    """Every character that Unicode's confusables (TR39, through `confusable_homoglyphs`) list
+    as looking like a Latin letter, mapped to that letter in lower case: Cyrillic і, о, а, е, р,
+    с, ѕ, Greek ο, ι, ν, and the rest of the 1,200 or so. A lower-case twin is preferred."""
+    table: dict[int, str] = {}
+    for char, homoglyphs in confusables.confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        latin = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha()]
+        if latin:
+            table[ord(char)] = sorted(latin, key=lambda c: not c.islower())[0].lower()
+    return table
+
+
+_LOOK_ALIKES = _look_alikes()
+# Digits and signs written for letters, read as letters only beside letters and never beside a
+# digit ("su1c1de", "k!ll", "$uicide", "d13" stays, "10km" stays a distance).
+_FOR_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
+_STARTING_A_WORD = re.compile(r"(?<![a-z0-9])[013457@$](?=[a-z]{2})")
+_ENDING_A_WORD = re.compile(r"(?<=[a-z])[013457](?![a-z0-9])")
+_DOUBLE_ONE = re.compile(r"(?<=[a-z])11(?![0-9])")  # "ki11": two ones after a letter are "ll"
+# Letters typed apart ("s u i c i d e", "k.i.l.l" once normalised): three or more in a row are a word.
+_SPACED = re.compile(r"\b[a-z](?: [a-z]){2,}\b")
+
+
+def undisguise(text: str) -> str:
+    """The text with its disguises taken off: compatibility forms (fullwidth, mathematical
+    letters) and look-alikes as Latin letters, format characters (zero-width, bidi controls,
+    soft hyphens) dropped, digits and signs between letters as the letters they stand for."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf").translate(_LOOK_ALIKES)
+    text = _DOUBLE_ONE.sub("ll", text.lower())
+    for pattern in (_BETWEEN_LETTERS, _STARTING_A_WORD, _ENDING_A_WORD):
+        text = pattern.sub(lambda m: _FOR_LETTERS[m.group()], text)
+    return text
+
+
 _DISTANCE = re.compile(r"\b(\d+) kms\b")  # "within 10 kms" is a distance, not "kill myself"
 _HIT_UP = re.compile(r"\bhit(?:s|ting)? (me|us|him|her) up\b")  # slang: "he hits me up" sends a message
 
 
 def read(query: str) -> str:
-    """The query as the detector reads it: normalised, with misspellings repaired."""
-    return read_normalized(normalize(query))
+    """The query as the detector reads it: undisguised, normalised, with misspellings repaired."""
+    return read_normalized(normalize(undisguise(query)))
 
 
 def read_normalized(normalized: str) -> str:
-    """`read` of text already normalised (`lay_terms.normalize`)."""
-    text = _DISTANCE.sub(r"\1 km", normalized)
+    """`read` of text already undisguised and normalised (`lay_terms.normalize`)."""
+    text = _SPACED.sub(lambda m: m.group().replace(" ", ""), normalized)
+    text = _DISTANCE.sub(r"\1 km", text)
     text = " ".join(_repair(token) for token in text.split())
     return _HIT_UP.sub(r"messages \1", text)
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from search_api.query_text import QueryText
 from search_api.safety import self_harm, violence
-from search_api.safety.reading import read, read_normalized
+from search_api.safety.reading import read
 
 
 class Situation(StrEnum):
@@ -95,7 +95,8 @@ def _situations_in(text: str) -> tuple[set[Situation], bool]:
 def recognise(query: str | QueryText, prefix: bool = False) -> Recognition:
     """The situations of risk a query signals (leaning towards seeing one). `prefix`: the query
     is still being typed (typeahead)."""
-    text = read_normalized(query.normalized) if isinstance(query, QueryText) else read(query)
+    # from what was typed: normalising first would split "k!ll" and drop a Cyrillic "і"
+    text = read(query.typed if isinstance(query, QueryText) else query)
     if not text:
         return NOTHING
     found: set[Situation] = set()

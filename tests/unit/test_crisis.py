@@ -137,3 +137,39 @@ def test_crisis_block_is_a_fresh_copy_each_time() -> None:
 
 def test_no_block_for_an_ordinary_query() -> None:
     assert safety_block(recognise("anxiety therapist")) is None
+
+
+_CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "i": "і", "c": "с", "p": "р"})
+_DIGITS = str.maketrans({"e": "3", "i": "1", "o": "0", "a": "4"})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "k!ller headache",
+        "dead t1red",
+        "h1n1 flu",
+        "covid19 anxiety",
+        "within 10km",
+        "4th floor office",
+        "top 5 therapists",
+        "help!",
+        "$50 sessions",
+        "ages 5 to 12",
+        "a b c therapy",
+        "i am ok",
+        "ptsd after 9/11",
+    ],
+)
+def test_undisguising_leaves_near_misses_alone(query: str) -> None:
+    assert not detect_crisis(query), crisis_text(query)
+
+
+def test_ordinary_queries_in_look_alike_letters_or_digits_almost_never_show_the_block() -> None:
+    # the look-alike false alarms, measured: every ordinary query written with Cyrillic letters,
+    # and with digits for letters, is read back to itself and stays quiet
+    for table in (_CYRILLIC, _DIGITS):
+        disguised = [q.lower().translate(table) for q in ORDINARY_QUERIES]
+        flagged = [q for q in disguised if detect_crisis(q)]
+        print(f"\nflagged {len(flagged)} of {len(disguised)} disguised ordinary queries: {flagged}")
+        assert len(flagged) / len(disguised) <= 0.02, flagged
