@@ -91,6 +91,10 @@ class Conditions:
     def __bool__(self) -> bool:
         return bool(self.matched)
 
+    def days_from(self, today: date) -> int | None:
+        """`available_by` as a number of days from `today`."""
+        return (date.fromisoformat(self.available_by) - today).days if self.available_by else None
+
     def as_dict(self) -> dict[str, Any]:
         """For `interpreted.conditions`."""
         return {

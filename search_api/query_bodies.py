@@ -34,13 +34,9 @@ FACET_FIELDS = {
 FACET_FIELDS.update({"gender": "gender", "faith": "faith"})
 FACET_FLAGS = ("remote_only", "telehealth", "accepting_new_clients", "sliding_scale")
 FACET_TOP = 15
-# (key, label, from, to) of session_fee_min in dollars; and the openings within n days
-FEE_BANDS = (
-    ("0-80", "Under $80", None, 80),
-    ("80-120", "$80–$120", 80, 120),
-    ("120-160", "$120–$160", 120, 160),
-    ("160-", "$160 and up", 160, None),
-)
+# the cost facet's choices, counted by the same rule as the max_fee filter (at most this fee, or
+# a sliding scale), so a choice's count is what choosing it returns; and the openings within n days
+FEE_CAPS = (("80", "Up to $80 a session"), ("120", "Up to $120 a session"), ("160", "Up to $160 a session"))
 OPENING_BANDS = (("7", "This week"), ("14", "Within 2 weeks"), ("31", "Within a month"))
 TYPO_BOOST = 0.3
 PROVIDER_FIELDS = ["primary_specialties^3", "specialties^2", "therapy_types^1.5", "bio", "name^0.5", "credentials^0.5"]
@@ -96,9 +92,8 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
         clauses.append({"term": {"remote_only": True}})
     if f.get("sliding_scale") is not None:
         clauses.append({"term": {"sliding_scale": f["sliding_scale"]}})
-    if f.get("max_fee") is not None:  # a sliding scale qualifies whatever the full fee
-        within = {"range": {"session_fee_min": {"lte": f["max_fee"]}}}
-        clauses.append({"bool": {"should": [within, {"term": {"sliding_scale": True}}], "minimum_should_match": 1}})
+    if f.get("max_fee") is not None:
+        clauses.append(_at_most(f["max_fee"]))
     if f.get("available_by"):
         clauses.append({"range": {"next_available": {"lte": f["available_by"]}}})
     lists: dict[str, tuple[str, Callable[[str], str]]] = {
@@ -117,6 +112,12 @@ def provider_filters(f: dict[str, Any]) -> list[dict[str, Any]]:
             # several values of one filter: any of them (OR); different filters: all (AND)
             clauses.append({"terms": {field_name: sorted({canonical(v) for v in values})}})
     return clauses
+
+
+def _at_most(fee: int) -> dict[str, Any]:
+    """A session at most this many dollars; a sliding scale qualifies whatever the full fee."""
+    within = {"range": {"session_fee_min": {"lte": fee}}}
+    return {"bool": {"should": [within, {"term": {"sliding_scale": True}}], "minimum_should_match": 1}}
 
 
 def _gender(value: str) -> str:
@@ -265,11 +266,7 @@ def facets_body(ids: list[str], today: date) -> dict[str, Any]:
         for name, field_name in FACET_FIELDS.items()
     }
     aggs.update({flag: {"filter": {"term": {flag: True}}} for flag in FACET_FLAGS})
-    bands = [
-        {"key": key, **({"from": low} if low is not None else {}), **({"to": high} if high else {})}
-        for key, _, low, high in FEE_BANDS
-    ]
-    aggs["fee_bands"] = {"range": {"field": "session_fee_min", "ranges": bands}}
+    aggs["fee_bands"] = {"filters": {"filters": {cap: _at_most(int(cap)) for cap, _ in FEE_CAPS}}}
     openings = {
         key: {"range": {"next_available": {"lte": (today + timedelta(days=int(key))).isoformat()}}}
         for key, _ in OPENING_BANDS

@@ -299,7 +299,12 @@ class SearchService:
             interpreted["guide_topic_specialties"] = {
                 k: round(v, 4) for k, v in sorted(retrieval.topic_evidence.items(), key=lambda x: -x[1])[:5]
             }
-        interpreted["conditions"] = {**meaning.conditions.as_dict(), "in_person": meaning.in_person}
+        interpreted["conditions"] = {
+            **meaning.conditions.as_dict(),
+            "in_person": meaning.in_person,
+            # the same opening as the available_within_days parameter would ask for it
+            "available_within_days": meaning.conditions.days_from(searching.today),
+        }
         if searching.relaxed:
             interpreted["relaxed"] = sorted(searching.text_conditions)
         return {

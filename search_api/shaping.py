@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from search_api.fusion import Fused
-from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS, FEE_BANDS, OPENING_BANDS
+from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS, FEE_CAPS, OPENING_BANDS
 
 SNIPPET_CHARS = 220
 
@@ -110,9 +110,9 @@ def provider_facets(aggregations: Mapping[str, Any] | None) -> dict[str, Any]:
         for name in FACET_FIELDS
     }
     facets.update({flag: int(found.get(flag, {}).get("doc_count", 0)) for flag in FACET_FLAGS})
-    fees = {b.get("key"): b.get("doc_count", 0) for b in found.get("fee_bands", {}).get("buckets", [])}
+    fees = found.get("fee_bands", {}).get("buckets", {})
     facets["fee_bands"] = [
-        {"value": label, "key": key, "count": int(fees.get(key, 0))} for key, label, _, _ in FEE_BANDS
+        {"value": label, "key": key, "count": int(fees.get(key, {}).get("doc_count", 0))} for key, label in FEE_CAPS
     ]
     openings = found.get("next_available", {}).get("buckets", {})
     facets["next_available"] = [

@@ -48,7 +48,8 @@ def test_facets_are_counted_by_the_engine_over_the_fused_ids() -> None:
         assert terms["order"] == [{"_count": "desc"}, {"_key": "asc"}]  # ties by value
     for flag in FACET_FLAGS:
         assert body["aggs"][flag] == {"filter": {"term": {flag: True}}}
-    assert body["aggs"]["fee_bands"]["range"]["field"] == "session_fee_min"
+    up_to_80 = body["aggs"]["fee_bands"]["filters"]["filters"]["80"]  # the max_fee filter's own rule
+    assert {"term": {"sliding_scale": True}} in up_to_80["bool"]["should"]
     openings = body["aggs"]["next_available"]["filters"]["filters"]
     assert openings["7"] == {"range": {"next_available": {"lte": "2026-12-13"}}}  # this week, from today
 

@@ -80,7 +80,10 @@ function conditionItems(interpreted, terms, applied) {
     items.push({ label: "Accepting new clients", said, params: { accepting: true } });
   }
   if (calendarDay(c.available_by) && appliedAs(applied, "available_by", c.available_by)) {
-    const { days, said } = openingDays(terms, c.available_by);
+    const read = openingDays(terms, c.available_by);
+    // the service's own count of days (from its today) beats the browser's calendar
+    const days = Number.isInteger(c.available_within_days) ? c.available_within_days : read.days;
+    const said = read.said;
     const by = dayInWords(c.available_by);
     // "by Friday, December 11" where the words named a day; "this week" where they said so
     const named = by && ![0, 1, 7, 14, 31].includes(days);

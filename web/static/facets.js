@@ -137,17 +137,13 @@ function openings(facets, filters) {
   return numberFacet("available_within_days", "Next opening", choices, filters.available_within_days, "Any time", withinDaysInWords);
 }
 
-/** "Cost": a sliding scale, and a most per session. `fee_bands` count each band apart
- * ("$80–$120"); a most of $120 takes in the bands below, so its count is theirs added up. */
+/** "Cost": a sliding scale, and a most per session. Each `fee_bands` choice ("80": up to $80)
+ * is counted by the filter's own rule (a sliding scale qualifies), so its count is what it returns. */
 function cost(facets, filters) {
   const bands = Array.isArray(facets.fee_bands) ? facets.fee_bands : [];
-  let below = 0;
-  const choices = [];
-  for (const band of bands) {
-    below += Number(band?.count) || 0;
-    const upper = /^\d*-(\d+)$/.exec(String(band?.key ?? ""))?.[1];
-    if (upper) choices.push({ value: Number(upper), label: maxFeeInWords(Number(upper)), count: below });
-  }
+  const choices = bands
+    .filter((b) => /^\d+$/.test(String(b?.key ?? "")))
+    .map((b) => ({ value: Number(b.key), label: maxFeeInWords(Number(b.key)), count: b.count }));
   const fee = numberFacet("max_fee", "Cost", choices, filters.max_fee, "Any fee", maxFeeInWords);
   const sliding = option({
     type: "checkbox",
