@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: float = Field(default=0, ge=0)  # per caller (key, or IP); 0 turns limits off
     rate_limit_burst: int = Field(default=0, ge=0)  # 0: a tenth of a minute's allowance, at least 10
     trusted_proxies: str = ""  # comma-separated IPs/CIDRs whose X-Forwarded-For is believed
+    # comma-separated names the service answers to (Host); unset: loopback names only
+    allowed_hosts: str = ""
     # the key of the HMAC that crisis queries are logged as; unset: a random key per process
     log_hash_key: str | None = Field(default=None, repr=False)
     embed_queue_max: int = Field(default=32, ge=0)  # queries waiting for the model; beyond, 503 overloaded

@@ -20,6 +20,7 @@ from search_api.access import AccessPolicy, parse_origins
 from search_api.client_address import parse_networks
 from search_api.embedding_check import EmbeddingCheck
 from search_api.metrics import MeteredCluster, MeteredEmbedder, Metrics, route_template
+from search_api.perimeter import Perimeter, parse_hosts
 from search_api.rate_limit import RateLimiter
 from search_api.routes import documents, health, pages, search, suggest
 from search_api.routes.scope_keys import AT_RISK_KEY, MODE_KEY
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     proxies = parse_networks(settings.trusted_proxies)
     origins = parse_origins(settings.cors_origins)
+    hosts = parse_hosts(settings.allowed_hosts)
     hasher = logging_setup.QueryHasher(settings.log_hash_key)
     shared = Shared(
         settings=settings,
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.state.shared = shared  # the routes' one way in: search_api/routes/shared.py
     errors.install(app)
     app.add_middleware(SizeLimits)
+    app.add_middleware(Perimeter, hosts=hosts)  # outside SizeLimits: its refusals carry the headers too
     if origins:  # no CORS headers at all unless origins are listed
         app.add_middleware(
             CORSMiddleware,

@@ -15,6 +15,13 @@ from core.settings import PROJECT_ROOT
 from search_api.routes.shared import SharedDep
 
 WEB_DIR = PROJECT_ROOT / "web"
+# The pages load their scripts and styles from /static and call the API on their own origin:
+# nothing inline, nothing from elsewhere, never in a frame (tests/unit/test_api_app.py)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
 router = APIRouter(include_in_schema=False)
 # mounted even before web/static exists, so adding the page needs no restart
 router.mount("/static", StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static")
@@ -49,7 +56,7 @@ def with_page_key(page: str, key: str | None) -> str:
 
 def _page(path: Path, key: str | None) -> Response:
     if not key:
-        return FileResponse(path)
+        return FileResponse(path, headers=PAGE_HEADERS)
     # no-store: the key is rotated by configuration, and a cached page would keep the old one
     body = with_page_key(path.read_text(encoding="utf-8"), key)
-    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(body, headers={"Cache-Control": "no-store", **PAGE_HEADERS})

@@ -23,6 +23,7 @@ from search_api import errors
 from search_api.app import create_app
 from search_api.exceptions import SearchFailed
 from search_api.logging_setup import QueryHasher
+from search_api.perimeter import DEFAULT_HOSTS, HostConfigError, host_allowed, parse_hosts
 from tests.app_log import captured_app_log
 
 
@@ -210,3 +211,55 @@ async def test_the_workbench_page_is_the_only_file_it_serves(client: httpx.Async
     plain = await client.get("/workbench")
     asked = await client.get("/workbench", params={"path": __file__})
     assert (asked.status_code, asked.text) == (plain.status_code, plain.text)
+
+
+@pytest.mark.parametrize("path", ["/metrics/", "/healthz", "/", "/v1/search?q=x"])
+async def test_a_foreign_host_gets_nothing_and_no_redirect_reflects_it(client: httpx.AsyncClient, path: str) -> None:
+    # issue 21, finding 7: Host: evil.example turned GET /metrics/ into a redirect to http://evil.example/metrics
+    response = await client.get(path, headers={"host": "evil.example"})
+    assert error_of(response, 400)["code"] == "invalid_host"
+    assert "evil.example" not in response.headers.get("location", "") + response.text
+    redirect = await client.get("/metrics/", headers={"host": "localhost:8000"})
+    assert redirect.status_code in (307, 308) and redirect.headers["location"].startswith("http://localhost:8000/")
+
+
+@pytest.mark.parametrize(
+    ("header", "allowed"),
+    [
+        ("localhost:8000", True),
+        ("127.0.0.1", True),
+        ("[::1]:8000", True),
+        ("LOCALHOST.", True),
+        ("api.test", True),
+        ("evil.example", False),
+        ("localhost.evil.example", False),
+        ("", False),
+    ],
+)
+def test_the_host_allow_list(header: str, allowed: bool) -> None:
+    assert host_allowed(header, DEFAULT_HOSTS) is allowed
+
+
+def test_allowed_hosts_are_read_strictly() -> None:
+    hosts = parse_hosts("find.example.org, *.example.net")
+    assert host_allowed("find.example.org:443", hosts) and host_allowed("api.example.net", hosts)
+    assert not host_allowed("localhost", hosts) and not host_allowed("example.net.evil.example", hosts)
+    for bad in ("*", "*.", "find.example.org:443", "https://find.example.org"):
+        with pytest.raises(HostConfigError):
+            parse_hosts(bad)
+
+
+async def test_the_pages_forbid_inline_script_and_frames_and_every_answer_says_nosniff(
+    client: httpx.AsyncClient,
+) -> None:
+    # issue 21, finding 7: no CSP, X-Frame-Options or nosniff on the pages
+    for path in ("/", "/workbench"):
+        page = await client.get(path)
+        assert page.status_code == 200
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert "<script>" not in page.text and " style=" not in page.text  # the policy lets the page work
+    for path in ("/", "/healthz", "/nowhere", "/v1/search?size=999"):
+        answer = await client.get(path)
+        assert answer.headers["x-content-type-options"] == "nosniff", path
+        assert answer.headers["x-frame-options"] == "DENY" and answer.headers["referrer-policy"] == "no-referrer"
