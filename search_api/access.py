@@ -4,7 +4,7 @@ with scopes; open to anyone only when ALLOW_ANONYMOUS=true (the local demo).
 Keys come from API_KEYS (`secret` or `name:secret` entries, comma-separated, all scopes),
 API_KEYS_FILE (JSON: [{"name": ..., "sha256": hex digest of the key, "scopes": [...],
 "rate_per_minute": optional}]) and PUBLIC_SEARCH_KEY: the one key the search page is handed,
-so it is public by design and may only `search` and `suggest`.
+so it is public by design and may only `search` and `suggest` (without the analysts' overrides).
 A caller sends `Authorization: Bearer KEY` or `X-API-Key: KEY`.
 
 Also here: the CORS allowlist (CORS_ORIGINS), read strictly so a typo does not open it.
@@ -21,7 +21,10 @@ from pathlib import Path
 
 from core.settings import Settings
 
-SCOPES = frozenset({"search", "suggest", "documents", "metrics"})
+# `analyst`: a search's tuning overrides (ANALYST_OVERRIDES in routes/search.py: candidate
+# windows, fusion settings, explain, interpretation off), which cost the engine more or show
+# how ranking works; the public key and narrow file keys do without them
+SCOPES = frozenset({"search", "suggest", "documents", "metrics", "analyst"})
 PUBLIC_SCOPES = frozenset({"search", "suggest"})
 MIN_KEY_CHARS = 16
 

@@ -11,6 +11,7 @@ from fastapi import Header, HTTPException, Request
 from search_api.access import caller_identity, presented_key
 from search_api.client_address import caller_group, client_ip
 from search_api.rate_limit import retry_after
+from search_api.routes.scope_keys import MAY_KEY
 from search_api.routes.shared import SharedDep
 
 
@@ -34,5 +35,6 @@ def require(scope: str) -> Callable[..., Awaitable[None]]:
         refusal = shared.policy.decide(key, bool(presented), scope)
         if refusal:
             raise HTTPException(status_code=refusal[0], detail=refusal[1])
+        request.scope[MAY_KEY] = lambda other: shared.policy.decide(key, bool(presented), other) is None
 
     return check

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from search_api import errors
 from search_api.params import SearchParams, check_json_types
 from search_api.routes.access_dependency import require
-from search_api.routes.scope_keys import AT_RISK_KEY, MODE_KEY
+from search_api.routes.scope_keys import AT_RISK_KEY, MAY_KEY, MODE_KEY
 from search_api.routes.shared import Shared, SharedDep
 
 router = APIRouter(
@@ -36,7 +36,23 @@ async def search_post(request: Request, params: SearchParams, shared: SharedDep)
     return await _search(request, params, shared)
 
 
+# the parameters that tune or explain ranking (docs/contract.md): a key needs `analyst` for them
+ANALYST_OVERRIDES = ("window", "num_candidates", "fusion", "bm25_weight", "rank_constant")
+
+
+def overrides_used(params: SearchParams) -> list[str]:
+    used = [name for name in ANALYST_OVERRIDES if getattr(params, name) is not None]
+    if params.explain:
+        used.append("explain")
+    if not params.interpret:
+        used.append("interpret")
+    return used
+
+
 async def _search(request: Request, params: SearchParams, shared: Shared) -> dict[str, Any]:
+    used = overrides_used(params)
+    if used and not request.scope[MAY_KEY]("analyst"):
+        raise HTTPException(403, f"this key may not use `analyst` (needed for {', '.join(used)})")
     request.scope[MODE_KEY] = params.mode.value  # a metrics label: validated, so one of three
     answer = await shared.service.search(params)
     request.scope[AT_RISK_KEY] = answer["crisis"] is not None

@@ -9,6 +9,7 @@ import json
 import socket
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from asgi_lifespan import LifespanManager
 
 from core.embedder import HashingEmbedder
 from core.settings import Settings
+from search_api.access import digest
 from search_api.app import create_app
 from search_api.client_address import ProxyConfigError, caller_group, client_ip, parse_networks
 from search_api.embedding_queue import BoundedSlots
@@ -320,3 +322,40 @@ def test_the_server_bounds_the_request_head_it_buffers(monkeypatch: pytest.Monke
     assert entry.main() == 0
     assert given["h11_max_incomplete_event_size"] == MAX_HEAD_BYTES
     assert given["http"] == "h11" and given["proxy_headers"] is False
+
+
+# ------------------------------------------------------------------ the analysts' overrides
+
+PAGE_KEY = "page-key-0123456789abc"
+SERVICE = "service-key-0123456789"
+OVERRIDES = [
+    {"window": 500},
+    {"num_candidates": 2000},
+    {"explain": True},
+    {"fusion": "rrf"},
+    {"bm25_weight": 0.5},
+    {"rank_constant": 10},
+    {"interpret": False},
+]
+
+
+async def test_only_a_key_with_the_analyst_scope_may_tune_or_explain_a_search(tmp_path: Path) -> None:
+    # issue 21, finding 7: the public page key could ask for window 500, num_candidates 2000, explain
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps([{"name": "narrow", "sha256": digest("narrow-key-0123456789"), "scopes": ["search"]}]))
+    s = settings(allow_anonymous=False, public_search_key=PAGE_KEY, api_keys=SERVICE, api_keys_file=keys)
+    async for c in client_for(s):
+        for key in (PAGE_KEY, "narrow-key-0123456789"):
+            for override in OVERRIDES:
+                refused = await c.get("/v1/search", params={"q": "anxiety", **override}, headers={"x-api-key": key})
+                assert refused.status_code == 403, (key, override, refused.text)
+                assert "analyst" in refused.json()["error"]["message"]
+            plain = await c.get("/v1/search", params={"q": "anxiety", "explain": False}, headers={"x-api-key": key})
+            assert plain.status_code == 503  # on to the (absent) cluster
+        for override in OVERRIDES:
+            served = await c.get("/v1/search", params={"q": "anxiety", **override}, headers={"x-api-key": SERVICE})
+            assert served.status_code == 503, override
+            body = await c.post("/v1/search", json={"q": "anxiety", **override}, headers={"x-api-key": PAGE_KEY})
+            assert body.status_code == 403, override
+    async for demo in client_for(settings()):  # the anonymous demo and its workbench keep them
+        assert (await demo.get("/v1/search", params={"q": "anxiety", "window": 500})).status_code == 503
