@@ -7,7 +7,7 @@ ENGINE := $(PYTHON) engine/manage.py
 PORT ?= 8000
 export PORT
 
-.PHONY: setup browser-deps es-up es-down es-status run test unit lint typecheck format eval eval-report bench soak
+.PHONY: setup browser-deps es-up es-down es-status run test unit lint typecheck format openapi eval eval-report bench soak
 
 # ---- install: idempotent; the second run only checks timestamps
 setup: $(VENV)/.installed engine/target/.built browser-deps .data/models/.exported
@@ -82,6 +82,10 @@ lint:
 
 typecheck:
 	$(VENV)/bin/mypy core indexer search_api relevance
+
+# docs/openapi.json, the committed contract (tests/unit/test_openapi_snapshot.py compares it with the served one)
+openapi: $(VENV)/.installed
+	$(PY) -m search_api.openapi_snapshot
 
 format:
 	$(VENV)/bin/ruff format core indexer search_api relevance tests

@@ -58,49 +58,119 @@ class SearchParams(BaseModel):
             Field(
                 min_length=1,
                 max_length=500,
-                description="the query as typed; may be left out to browse by filters (and sort) alone",
             ),
             Trimmed,
         ]
         | None
-    ) = None
-    type: SearchType = SearchType.ALL
-    mode: Mode = Mode.HYBRID
-    size: Annotated[int, Field(ge=0, le=MAX_SIZE)] = 10
-    from_: Annotated[int, Field(ge=0, le=MAX_FROM, alias="from")] = 0
-    state: Annotated[str, Field(min_length=1, max_length=60), Trimmed] | None = None
-    city: Annotated[str, Field(min_length=1, max_length=100), Trimmed] | None = None
-    zip: Annotated[str, Field(pattern=r"^\s*\d{5}\s*$"), AfterValidator(str.strip)] | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    radius_km: Annotated[float, Field(gt=0, le=500)] | None = None
-    remote: bool | None = None
-    telehealth: bool | None = None
-    accepting: bool | None = None
-    specialty: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    credential: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    language: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    insurance: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    age_group: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    therapy_type: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    gender: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    faith: Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)] = []
-    max_fee: (
-        Annotated[int, Field(ge=0, le=10_000, description="US dollars a session; a sliding scale qualifies")] | None
-    ) = None
-    sliding_scale: bool | None = None
-    in_person: bool | None = Field(default=None, description="true: an office to visit (not remote only)")
-    available_within_days: (
-        Annotated[int, Field(ge=0, le=366, description="the next opening within this many days")] | None
-    ) = None
-    sort: Sort = Sort.RELEVANCE
-    explain: bool = False
+    ) = Field(
+        None,
+        description="the query as typed; may be left out to browse by filters (and sort) alone",
+        examples=["anxiety therapist in Chicago who speaks Spanish"],
+    )
+    type: SearchType = Field(SearchType.ALL, description="what to search: providers, guide answers, or both")
+    mode: Mode = Field(Mode.HYBRID, description="hybrid (words and meaning), bm25 (words) or vector (meaning)")
+    size: Annotated[int, Field(ge=0, le=MAX_SIZE, description="hits per type", examples=[10])] = 10
+    from_: Annotated[int, Field(ge=0, le=MAX_FROM, alias="from", description="hits to skip (paging)", examples=[0])] = 0
+    state: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=60),
+            Trimmed,
+        ]
+        | None
+    ) = Field(None, description="US state, name or postal code", examples=["Illinois"])
+    city: Annotated[str, Field(min_length=1, max_length=100), Trimmed] | None = Field(
+        None, description="city, as the directory names it", examples=["Chicago"]
+    )
+    zip: (
+        Annotated[
+            str,
+            Field(pattern=r"^\s*\d{5}\s*$"),
+            AfterValidator(str.strip),
+        ]
+        | None
+    ) = Field(None, description="5-digit ZIP", examples=["60614"])
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(
+        None, description="with lon: distances, radius_km, sort=distance", examples=[41.88]
+    )
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(None, description="with lat", examples=[-87.63])
+    radius_km: Annotated[float, Field(gt=0, le=500)] | None = Field(
+        None, description="only providers this near lat/lon", examples=[25]
+    )
+    remote: bool | None = Field(None, description="true: online sessions (remote only or telehealth)", examples=[True])
+    telehealth: bool | None = Field(None, description="offers telehealth", examples=[True])
+    accepting: bool | None = Field(None, description="accepting new clients", examples=[True])
+    specialty: Annotated[
+        list[FilterValue],
+        Field(
+            max_length=MAX_FILTER_VALUES,
+            description="the directory's specialty names (any of them); repeat the parameter",
+            examples=[["Anxiety"]],
+        ),
+    ] = []
+    credential: Annotated[
+        list[FilterValue],
+        Field(
+            max_length=MAX_FILTER_VALUES,
+            description="any of these credentials",
+            examples=[["Licensed Clinical Social Worker (LCSW)"]],
+        ),
+    ] = []
+    language: Annotated[
+        list[FilterValue],
+        Field(max_length=MAX_FILTER_VALUES, description="speaks any of these", examples=[["Spanish"]]),
+    ] = []
+    insurance: Annotated[
+        list[FilterValue], Field(max_length=MAX_FILTER_VALUES, description="takes any of these", examples=[["Aetna"]])
+    ] = []
+    age_group: Annotated[
+        list[FilterValue],
+        Field(max_length=MAX_FILTER_VALUES, description="serves any of these ages", examples=[["Adults"]]),
+    ] = []
+    therapy_type: Annotated[
+        list[FilterValue],
+        Field(
+            max_length=MAX_FILTER_VALUES,
+            description="practises any of these",
+            examples=[["Cognitive Behavioral Therapy (CBT)"]],
+        ),
+    ] = []
+    gender: Annotated[
+        list[FilterValue],
+        Field(max_length=MAX_FILTER_VALUES, description="Female, Male, Non-binary", examples=[["Female"]]),
+    ] = []
+    faith: Annotated[
+        list[FilterValue],
+        Field(max_length=MAX_FILTER_VALUES, description="faith-informed care", examples=[["Christian"]]),
+    ] = []
+    max_fee: Annotated[int, Field(ge=0, le=10_000)] | None = Field(
+        None, description="US dollars a session; a sliding scale qualifies", examples=[120]
+    )
+    sliding_scale: bool | None = Field(None, description="offers a sliding scale", examples=[True])
+    in_person: bool | None = Field(
+        default=None, description="true: an office to visit (not remote only)", examples=[True]
+    )
+    available_within_days: Annotated[int, Field(ge=0, le=366)] | None = Field(
+        None, description="the next opening within this many days", examples=[7]
+    )
+    sort: Sort = Field(
+        Sort.RELEVANCE, description="relevance, distance (needs lat/lon), availability (soonest), fee (lowest)"
+    )
+    explain: bool = Field(False, description="scores per leg and boosts on every hit")
     # analysts' per-request overrides (defaults chosen by measurement, see search_api/tuning.py)
-    fusion: Fusion | None = None
-    bm25_weight: Annotated[float, Field(ge=0, le=1)] | None = None
-    rank_constant: Annotated[int, Field(ge=1, le=1000)] | None = None
-    window: Annotated[int, Field(ge=10, le=500)] | None = None
-    num_candidates: Annotated[int, Field(ge=10, le=2000)] | None = None
+    fusion: Fusion | None = Field(None, description="analysts: linear or rrf")
+    bm25_weight: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="analysts: the words' weight in linear fusion", examples=[0.3]
+    )
+    rank_constant: Annotated[int, Field(ge=1, le=1000)] | None = Field(
+        None, description="analysts: RRF's k", examples=[60]
+    )
+    window: Annotated[int, Field(ge=10, le=500)] | None = Field(
+        None, description="analysts: candidates per leg", examples=[100]
+    )
+    num_candidates: Annotated[int, Field(ge=10, le=2000)] | None = Field(
+        None, description="analysts: the kNN search's candidates", examples=[400]
+    )
     interpret: bool = Field(default=True, description="false turns query understanding off (for comparisons)")
 
     @field_validator("q")

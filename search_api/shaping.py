@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from search_api.fusion import Fused
+from search_api.labels import specialty_label, specialty_labels
 from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS, FEE_CAPS, OPENING_BANDS
 
 SNIPPET_CHARS = 220
@@ -44,6 +45,7 @@ def provider_hit(
         "name": source["name"],
         "credentials": source.get("credentials", []),
         "specialties": source.get("specialties", []),
+        "specialty_labels": specialty_labels(source.get("specialties", [])),
         "therapy_types": source.get("therapy_types", []),
         "ages_served": source.get("ages_served", []),
         "city": source.get("city"),
@@ -109,6 +111,8 @@ def provider_facets(aggregations: Mapping[str, Any] | None) -> dict[str, Any]:
         name: [{"value": b["key"], "count": b["doc_count"]} for b in found.get(name, {}).get("buckets", [])]
         for name in FACET_FIELDS
     }
+    for entry in facets["specialties"]:
+        entry["label"] = specialty_label(entry["value"])
     facets.update({flag: int(found.get(flag, {}).get("doc_count", 0)) for flag in FACET_FLAGS})
     fees = found.get("fee_bands", {}).get("buckets", {})
     facets["fee_bands"] = [

@@ -3,14 +3,16 @@ request's scope, for the request's metrics and log line, and counts the crisis b
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from search_api import errors
+from search_api.filter_warnings import filter_warnings
 from search_api.params import SearchParams, check_json_types
+from search_api.responses import SearchAnswer, Serialised
 from search_api.routes.access_dependency import require
 from search_api.routes.scope_keys import AT_RISK_KEY, MAY_KEY, MODE_KEY
 from search_api.routes.shared import Shared, SharedDep
@@ -22,13 +24,14 @@ router = APIRouter(
 )
 
 
-@router.get("/v1/search", summary="Search providers and guide answers")
-async def search_get(request: Request, params: Annotated[SearchParams, Query()], shared: SharedDep) -> dict[str, Any]:
+# response_model gives the schema; the answer goes out serialised once (responses.Serialised)
+@router.get("/v1/search", summary="Search providers and guide answers", response_model=SearchAnswer)
+async def search_get(request: Request, params: Annotated[SearchParams, Query()], shared: SharedDep) -> Serialised:
     return await _search(request, params, shared)
 
 
-@router.post("/v1/search", summary="Search (parameters in a JSON body)")
-async def search_post(request: Request, params: SearchParams, shared: SharedDep) -> dict[str, Any]:
+@router.post("/v1/search", summary="Search (parameters in a JSON body)", response_model=SearchAnswer)
+async def search_post(request: Request, params: SearchParams, shared: SharedDep) -> Serialised:
     try:
         check_json_types(await request.body())  # the body FastAPI already read, cached
     except ValidationError as exc:
@@ -49,7 +52,7 @@ def overrides_used(params: SearchParams) -> list[str]:
     return used
 
 
-async def _search(request: Request, params: SearchParams, shared: Shared) -> dict[str, Any]:
+async def _search(request: Request, params: SearchParams, shared: Shared) -> Serialised:
     used = overrides_used(params)
     if used and not request.scope[MAY_KEY]("analyst"):
         raise HTTPException(403, f"this key may not use `analyst` (needed for {', '.join(used)})")
@@ -58,4 +61,5 @@ async def _search(request: Request, params: SearchParams, shared: Shared) -> dic
     request.scope[AT_RISK_KEY] = answer["crisis"] is not None
     if answer["crisis"]:
         shared.metrics.crisis_blocks.inc()
-    return answer
+    answer["warnings"] = filter_warnings(params)
+    return Serialised(answer)

@@ -4,7 +4,7 @@ routes reach through the `SharedDep` dependency, typed where `app.state` is not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 
@@ -28,6 +28,8 @@ class Shared:
     limiter: RateLimiter
     proxies: tuple[Network, ...]  # TRUSTED_PROXIES: whose X-Forwarded-For is believed
     model_ready: bool = False  # set by the lifespan: readiness needs the model as well as the cluster
+    # /readyz's last checks: (when, ready, details), reused for a moment (routes/health.py)
+    readiness: tuple[float, bool, dict[str, Any]] | None = None
 
 
 async def shared(request: Request) -> Shared:  # async: a plain def would be run on a worker thread

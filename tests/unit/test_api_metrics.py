@@ -156,3 +156,21 @@ def test_the_method_label_comes_from_a_closed_set() -> None:
     metrics.observe_request("/v1/search", "GET", "hybrid", 200, 0.1)
     methods = {labels["method"] for labels, _ in samples(metrics.render().decode(), "caresearch_http_requests_total")}
     assert methods == {"other", "GET"}
+
+
+async def test_readiness_says_what_is_missing_only_to_a_key_that_may_read_metrics_and_checks_once_a_second() -> None:
+    # issue 21, finding 7: /readyz was open, named the indices and the model, at three cluster calls a request
+    app = make_app(public_search_key="page-key-0123456789abc")
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            for headers in ({}, {"X-API-Key": "page-key-0123456789abc"}, {"X-API-Key": "made-up-key-0123456789"}):
+                anonymous = await c.get("/readyz", headers=headers)
+                assert anonymous.status_code == 503 and anonymous.json() == {"status": "not_ready"}, headers
+            keyed = (await c.get("/readyz", headers={"X-API-Key": SERVICE_KEY})).json()
+            assert keyed["model"] == "loaded" and set(keyed) - {"status", "model"}, keyed  # and what is missing
+            for _ in range(20):
+                await c.get("/readyz")
+            metrics = (await c.get("/metrics", headers={"X-API-Key": SERVICE_KEY})).text
+    calls = sum(value for labels, value in samples(metrics, "caresearch_cluster_request_duration_seconds_count"))
+    assert calls <= 3, calls  # one round of checks for 24 asks
