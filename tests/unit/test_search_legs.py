@@ -88,3 +88,15 @@ def test_a_leg_hit_takes_its_id_from_doc_values() -> None:
         "_score": 2.5,
         "_source": {"topics": ["grief"]},
     }
+
+
+def test_a_public_distance_is_whole_kilometres() -> None:
+    # issue 21, finding 7: distance_km to 0.1 km from four points placed an office within 15 m
+    from search_api.fusion import Fused
+    from search_api.shaping import provider_hit
+
+    source = {"id": "p1", "name": "A", "location": {"lat": 40.7128, "lon": -74.0060}}
+    for origin in ((40.7128, -74.0160), (40.7228, -74.0060), (40.7000, -73.9000), (40.7128, -74.0060)):
+        hit = provider_hit(source, Fused("p1", 1.0), {}, origin, explain=False)
+        assert hit["distance_km"] == round(hit["distance_km"]), hit["distance_km"]
+    assert provider_hit(source, Fused("p1", 1.0), {}, (40.7000, -73.9000), explain=False)["distance_km"] == 9.0
