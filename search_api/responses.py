@@ -300,11 +300,13 @@ class Health(_Answer):
 
 
 class Readiness(_Answer):
+    """`status` always; the details (what is missing) only to a caller allowed to see them."""
+
     status: str = Field(description="ready or not_ready", examples=["ready"])
     cluster: str | None = Field(None, examples=["green"])
     missing_indices: list[str] | None = None
     reason: str | None = Field(None, description="why the cluster is not ready")
-    model: str = Field(description="loaded or loading")
+    model: str | None = Field(None, description="loaded or loading")
     embedding: dict[str, object] | None = Field(
         None, description="the model the indices were built with, and any mismatch"
     )
