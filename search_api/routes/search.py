@@ -13,13 +13,14 @@ from search_api import errors
 from search_api.filter_warnings import filter_warnings
 from search_api.params import SearchParams, check_json_types
 from search_api.responses import SearchAnswer, Serialised
-from search_api.routes.access_dependency import require
+from search_api.routes.access_dependency import admitted_first, require
 from search_api.routes.scope_keys import AT_RISK_KEY, MAY_KEY, MODE_KEY
 from search_api.routes.shared import Shared, SharedDep
 
 router = APIRouter(
     tags=["search"],
     dependencies=[Depends(require("search"))],
+    route_class=admitted_first("search"),  # a malformed body is not parsed for a caller refused
     responses=errors.documented(401, 403, 422, 429, 503),
 )
 

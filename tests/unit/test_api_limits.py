@@ -359,3 +359,20 @@ async def test_only_a_key_with_the_analyst_scope_may_tune_or_explain_a_search(tm
             assert body.status_code == 403, override
     async for demo in client_for(settings()):  # the anonymous demo and its workbench keep them
         assert (await demo.get("/v1/search", params={"q": "anxiety", "window": 500})).status_code == 503
+
+
+async def test_a_malformed_body_is_read_only_after_the_key_and_the_rate_are_checked() -> None:
+    # issue 21, finding 7: malformed bodies were parsed (and answered 422) before the key and the rate
+    s = settings(allow_anonymous=False, api_keys=SERVICE, rate_limit_per_minute=6, rate_limit_burst=2)
+    json_type = {"content-type": "application/json"}
+    async for c in client_for(s):
+        statuses = [
+            (await c.post("/v1/search", content=body, headers=json_type)).status_code
+            for body in (b"{not json", json.dumps({"q": {"match_all": {}}}).encode(), b'{"q": ' * 500)
+        ]
+        assert statuses == [401, 401, 429]  # no key, then no allowance: the body is never read
+        keyed = {**json_type, "x-api-key": SERVICE}
+        assert (await c.post("/v1/search", content=b"{not json", headers=keyed)).status_code == 422
+        assert (await c.post("/v1/search", json={"q": "anxiety", "mode": "bm25"}, headers=keyed)).status_code == 503
+        spent = await c.post("/v1/search", content=b"{not json", headers=keyed)  # one token a request, not two
+        assert spent.status_code == 429, spent.text
