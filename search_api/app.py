@@ -22,7 +22,7 @@ from search_api.embedding_check import EmbeddingCheck
 from search_api.metrics import MeteredCluster, MeteredEmbedder, Metrics, route_template
 from search_api.perimeter import Perimeter, parse_hosts
 from search_api.rate_limit import RateLimiter
-from search_api.routes import documents, health, pages, search, suggest
+from search_api.routes import docs, documents, health, pages, search, suggest
 from search_api.routes.scope_keys import AT_RISK_KEY, MODE_KEY
 from search_api.routes.shared import Shared
 from search_api.service import SearchService
@@ -73,6 +73,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         version="1.0.0",
         summary="Hybrid (BM25 + kNN) search over mental-health providers and guide answers.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's own would load Swagger UI from a CDN: routes/docs.py serves it
+        redoc_url=None,
+        # operation ids are the routes' names (search_get, get_provider): what generated clients call
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.shared = shared  # the routes' one way in: search_api/routes/shared.py
     errors.install(app)
@@ -121,6 +125,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             )
             logging_setup.request_id.reset(token)
 
-    for routes in (search, suggest, documents, health, pages):  # in this order, as the schema lists them
+    for routes in (search, suggest, documents, health, docs, pages):  # in this order, as the schema lists them
         app.include_router(routes.router)
     return app
