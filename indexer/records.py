@@ -3,16 +3,54 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 MAX_BIO_CHARS = 20_000
 MAX_PASSAGE_CHARS = 200_000
-Id = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^\S(.*\S)?$")]
+# the engine refuses a whole bulk request over one id past 512 bytes (UTF-8)
+MAX_ID_BYTES = 512
+# Lists and their items are bounded at sizes no real directory comes near (the development data:
+# at most 8 specialties, items of at most 47 characters): one provider with 25,000 specialties
+# passed the engine's highlighting limit and broke every page of results it fell on
+MAX_LIST_ITEMS = 100
+MAX_ITEM_CHARS = 200
+
+
+def _engine_id(value: str) -> str:
+    """An id as the engine and a URL can carry it: NFC (one spelling of "é"), no control or
+    invisible format characters (zero-width, right-to-left override), not `.`, `..` or
+    `_`-prefixed (the engine's own endpoints), at most MAX_ID_BYTES in UTF-8."""
+    value = unicodedata.normalize("NFC", value)
+    hidden = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf")), None)
+    if hidden is not None:
+        raise PydanticCustomError(
+            "id_characters",
+            "must not contain control or invisible characters (found U+{code})",
+            {"code": f"{ord(hidden):04X}"},
+        )
+    if value in (".", "..") or value.startswith("_"):
+        raise PydanticCustomError(
+            "id_reserved", "must not be . or .. or start with _, not {found}", {"found": repr(value)}
+        )
+    size = len(value.encode())
+    if size > MAX_ID_BYTES:
+        raise PydanticCustomError(
+            "id_bytes",
+            "takes {size} bytes in UTF-8; the engine takes at most {limit}",
+            {"size": size, "limit": MAX_ID_BYTES},
+        )
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^\S(.*\S)?$"), AfterValidator(_engine_id)]
 ShortText = Annotated[str, Field(max_length=1_000)]
+Item = Annotated[str, Field(max_length=MAX_ITEM_CHARS)]
+Items = Annotated[list[Item], Field(max_length=MAX_LIST_ITEMS)]
 # A session fee above this is far more likely cents, or a package price, than one session's dollars.
 MAX_FEE_DOLLARS = 5_000
 Fee = Annotated[int, Field(ge=0, le=MAX_FEE_DOLLARS)]
@@ -47,22 +85,22 @@ class Location(_Record):
 class ProviderRecord(_Record):
     id: Id
     name: Annotated[str, Field(min_length=1, max_length=300)]
-    credentials: list[ShortText]
+    credentials: Items
     address: Address | None = None
     location: Location | None = None
     remote_only: StrictBool | None = None
     telehealth: StrictBool | None = None
     accepting_new_clients: StrictBool | None = None
-    specialties: list[ShortText]
-    therapy_types: list[ShortText] = Field(default_factory=list)
-    ages_served: list[ShortText] = Field(default_factory=list)
-    languages: list[ShortText] = Field(default_factory=list)
-    insurance: list[ShortText] = Field(default_factory=list)
+    specialties: Items
+    therapy_types: Items = Field(default_factory=list)
+    ages_served: Items = Field(default_factory=list)
+    languages: Items = Field(default_factory=list)
+    insurance: Items = Field(default_factory=list)
     years_in_practice: Annotated[int, Field(ge=0, le=80)] | None = None
     bio: Annotated[str, Field(max_length=MAX_BIO_CHARS)] | None = None
     profile_url: Annotated[str, Field(max_length=2_000)] | None = None
     gender: str | None = None
-    faith: list[ShortText] = Field(default_factory=list)
+    faith: Items = Field(default_factory=list)
     session_fee_min: Fee | None = None
     session_fee_max: Fee | None = None
     sliding_scale: StrictBool | None = None
@@ -128,7 +166,7 @@ class PassageRecord(_Record):
     text: Annotated[str, Field(min_length=1, max_length=MAX_PASSAGE_CHARS)]
     title: Annotated[str, Field(max_length=1_000)] | None = None
     guide: ShortText | None = None
-    topics: list[ShortText] = Field(default_factory=list)
+    topics: Items = Field(default_factory=list)
     url: Annotated[str, Field(max_length=2_000)] | None = None
     author: ShortText | None = None
     reviewed_by: ShortText | None = None

@@ -59,6 +59,8 @@ def describe(exc: ValidationError, data: dict) -> str:
             message = (
                 f"is too long ({len(str(error.get('input', '')))} characters; at most {error['ctx']['max_length']})"
             )
+        elif error["type"] == "too_long":  # a list
+            message = f"has too many items ({error['ctx'].get('actual_length')}; at most {error['ctx']['max_length']})"
         elif error["type"] == "greater_than_equal":
             message = f"must be at least {error['ctx']['ge']}, not {error.get('input')!r}"
         elif error["type"] == "less_than_equal":
@@ -69,5 +71,7 @@ def describe(exc: ValidationError, data: dict) -> str:
     if more > 0:
         parts.append(f"and {more} more")
     record_id = data.get("id")
+    if isinstance(record_id, str) and len(record_id) > 60:  # an id too long is named by its start
+        record_id = record_id[:40] + "…"
     prefix = f"record {record_id!r}: " if isinstance(record_id, str) and record_id.strip() else ""
     return prefix + "; ".join(parts)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from indexer.readers.base import RawRecord, ReadError
-from indexer.records import MAX_BIO_CHARS, MAX_FEE_DOLLARS, ProviderRecord
+from indexer.records import MAX_BIO_CHARS, MAX_FEE_DOLLARS, MAX_ITEM_CHARS, MAX_LIST_ITEMS, ProviderRecord
 from indexer.validate import Located, unknown_fields, validate
 
 GOOD: dict[str, Any] = {"id": "p1", "name": "Ana Ruiz", "credentials": [], "specialties": ["Anxiety"]}
@@ -186,3 +186,46 @@ def test_unknown_fields_are_found_at_the_top_and_inside_address_and_location() -
     assert unknown_fields(RawRecord("g.jsonl", 1, "passage", {"id": "a", "text": "b", "votes": 3})) == ["votes"]
     # a null or an empty CSV cell loses nothing: not worth a word
     assert unknown_fields(RawRecord("f.csv", 2, "provider", {**GOOD, "npi": None, "suite": ""})) == []
+
+
+# ------------------------------------------------------------------ bounds and ids (issue 21)
+
+
+def test_a_list_of_more_items_than_any_directory_has_is_rejected_with_its_size() -> None:
+    # finding 4: 25,000 specialties were indexed with exit 0 and broke every page they fell on
+    assert reason({**GOOD, "specialties": ["Anxiety"] * 25_000}) == (
+        f"record 'p1': specialties has too many items (25000; at most {MAX_LIST_ITEMS})"
+    )
+    assert valid({**GOOD, "specialties": ["Anxiety"] * MAX_LIST_ITEMS}).specialties == ["Anxiety"] * MAX_LIST_ITEMS
+    for field in ("credentials", "therapy_types", "ages_served", "languages", "insurance", "faith"):
+        assert "has too many items" in reason({**GOOD, field: ["x"] * (MAX_LIST_ITEMS + 1)}), field
+    assert "topics has too many items" in reason({"id": "g1", "text": "t", "topics": ["x"] * 101}, "passage")
+
+
+def test_a_list_item_longer_than_any_label_is_rejected() -> None:
+    text = reason({**GOOD, "specialties": ["x" * (MAX_ITEM_CHARS + 1)]})
+    assert text == f"record 'p1': specialties.0 is too long ({MAX_ITEM_CHARS + 1} characters; at most {MAX_ITEM_CHARS})"
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "problem"),
+    [
+        ("😀" * 256, "id takes 1024 bytes in UTF-8; the engine takes at most 512"),  # finding 5
+        ("a\u200bb", "id must not contain control or invisible characters (found U+200B)"),
+        ("p\u202e1", "id must not contain control or invisible characters (found U+202E)"),
+        ("p\x001", "id must not contain control or invisible characters (found U+0000)"),
+        (".", "id must not be . or .. or start with _, not '.'"),
+        ("..", "id must not be . or .. or start with _, not '..'"),
+        ("_search", "id must not be . or .. or start with _, not '_search'"),
+    ],
+)
+def test_ids_the_engine_or_a_url_cannot_carry_are_rejected(doc_id: str, problem: str) -> None:
+    text = reason({**GOOD, "id": doc_id})
+    assert text.endswith(problem), text
+    assert len(text) < 200  # a long id is named by its start
+
+
+def test_ids_are_written_in_one_unicode_spelling() -> None:
+    assert valid({**GOOD, "id": "jose\u0301"}).id == "jos\u00e9"  # NFC: one spelling of é
+    assert valid({**GOOD, "id": "é" * 256}).id == "é" * 256  # 512 bytes: the most the engine takes
+    assert valid({**GOOD, "id": "p.1_x-2"}).id == "p.1_x-2"
