@@ -267,11 +267,24 @@ class IndexStore:
 
     # ---- documents
     def bulk_index(self, index: str, docs: list[dict[str, Any]], *, refresh: bool = False) -> list[BulkFailure]:
+        """The documents the engine refused, each with its reason; every other one is written.
+        When the engine refuses the whole request (400: one action it cannot take, such as an id
+        past its limit), the batch is halved until the refused documents stand alone."""
         lines: list[dict[str, Any]] = []
         for doc in docs:
             lines.append({"index": {"_index": index, "_id": doc["id"]}})
             lines.append(doc)
-        return self._bulk(lines, refresh)
+        try:
+            return self._bulk(lines, refresh)
+        except EngineError as exc:
+            if exc.status != 400:
+                raise
+            if len(docs) == 1:
+                return [BulkFailure(docs[0]["id"], refusal_reason(exc.body))]
+            half = len(docs) // 2
+            return self.bulk_index(index, docs[:half], refresh=refresh) + self.bulk_index(
+                index, docs[half:], refresh=refresh
+            )
 
     def bulk_delete(self, index: str, ids: list[str], *, refresh: bool = True) -> tuple[list[str], list[str]]:
         """(deleted ids, ids that were not there)."""
@@ -304,3 +317,10 @@ class IndexStore:
 
     def refresh(self, index: str) -> None:
         self._call("POST", f"/{index}/_refresh")
+
+
+def refusal_reason(body: Any, limit: int = 300) -> str:
+    """`type: reason` of an engine's refusal of a whole request, shortened."""
+    error = body.get("error") if isinstance(body, dict) else None
+    text = f"{error.get('type')}: {error.get('reason')}" if isinstance(error, dict) else str(body)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -135,3 +135,42 @@ def test_a_refresh_interval_the_mapping_sets_is_what_the_build_serves_with() -> 
         "refresh_interval": "30s",
         "number_of_replicas": 0,
     }
+
+
+# ------------------------------------------------------------------ a refused bulk request
+
+
+class RefusingEngine:
+    """Refuses a whole bulk request holding an id past 512 bytes, as the engine does."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def request(self, method: str, path: str, body: object = None, params: object = None) -> object:
+        import json
+
+        from core.engines import EngineError
+
+        lines = [json.loads(line) for line in str(body).splitlines() if line]
+        ids = [line["index"]["_id"] for line in lines if "index" in line]
+        if any(len(i.encode()) > 512 for i in ids):
+            raise EngineError(
+                400, {"error": {"type": "action_request_validation_exception", "reason": "id is too long"}}
+            )
+        self.written += ids
+        return {"errors": False, "items": [{"index": {"_id": i, "result": "created"}} for i in ids]}
+
+
+def test_a_batch_the_engine_refuses_whole_is_halved_so_every_good_document_is_written() -> None:
+    # issue 21, finding 5: one bad id lost the good records of its batch and the run exited 2
+    from core.settings import Settings
+    from indexer.store import IndexStore
+
+    engine = RefusingEngine()
+    store = IndexStore(engine, Settings())  # type: ignore[arg-type]
+    docs = [{"id": f"p{i}"} for i in range(9)] + [{"id": "😀" * 256}] + [{"id": "p9"}]
+    failures = store.bulk_index("cs-providers", docs)
+    assert [(f.doc_id, f.reason) for f in failures] == [
+        ("😀" * 256, "action_request_validation_exception: id is too long")
+    ]
+    assert sorted(engine.written) == sorted(f"p{i}" for i in range(10))
