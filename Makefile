@@ -21,7 +21,9 @@ setup: $(VENV)/.installed engine/target/.built browser-deps .data/models/.export
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@# compat: a .pth to the project instead of setuptools' import finder, which prints a
+	@# note on every install (the packages are the project's top-level folders either way)
+	$(PY) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	@touch $@
 
 # ---- headless Chromium for tests/browser (Debian's package: no browser download, no `playwright install`)
@@ -42,7 +44,8 @@ browser-deps: $(VENV)/.installed
 
 engine/target/.built: engine/pom.xml $(shell find engine/src -name '*.java')
 	@command -v mvn >/dev/null || { echo "error: Maven is not installed: install it (e.g. apt-get install maven)" >&2; exit 1; }
-	mvn -q -B -f engine/pom.xml package
+	@# batch mode, no colours, no transfer bars: nothing but the build's own errors
+	mvn -q -B --no-transfer-progress -Dstyle.color=never -f engine/pom.xml package
 	@touch $@
 
 # ---- the embedded engine (skipped when ES_URL points at another cluster)

@@ -1,5 +1,6 @@
-"""Progress on stderr: a bar with rate and ETA on a terminal, plain lines every few
-seconds otherwise (CI logs, pipes)."""
+"""Progress on stderr: a bar with rate and ETA on a terminal; otherwise (CI logs, pipes, `make
+run` into a file) no bar, and a plain line only every few seconds of a long run, as a sign of
+life: the summary line after the run says how it ended."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def render(label: str, done: int, total: int, elapsed: float) -> str:
     return f"{label} [{bar}] {share:4.0%} {done}/{total} {rate:,.0f} docs/s ETA {format_duration(eta)}"
 
 
+def plain(label: str, done: int, total: int, elapsed: float) -> str:
+    rate = done / elapsed if elapsed > 0 else 0.0
+    return f"{label.strip()}: {done:,} of {total:,} ({rate:,.0f} docs/s)"
+
+
 class Progress:
     def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
         self.label = label
@@ -46,9 +52,9 @@ class Progress:
         if self._tty:
             self.stream.write("\r" + line)
             self.stream.flush()
-        elif now - self._last_plain >= PLAIN_EVERY_S or self.done >= self.total:
+        elif now - self._last_plain >= PLAIN_EVERY_S and self.done < self.total:
             self._last_plain = now
-            self.stream.write(line + "\n")
+            self.stream.write(plain(self.label, self.done, self.total, now - self.started) + "\n")
             self.stream.flush()
 
     def close(self) -> None:

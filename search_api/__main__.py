@@ -5,13 +5,16 @@ finish (for up to SHUTDOWN_GRACE_S seconds, default 10), runs the app's shutdown
 process exits 0: a stop the process manager asked for is not a failure.
 """
 
+import asyncio
 import signal
+import socket
 import sys
 from types import FrameType
 
 import uvicorn
 
 from core.settings import Settings
+from search_api.announce import up_line
 from search_api.size_limits import MAX_HEAD_BYTES
 
 # how uvicorn serves the API, whoever starts it (tests/integration/test_api_security.py too)
@@ -33,11 +36,25 @@ def _stopped_on_request(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, which says in one line where the page is up once it is."""
+
+    def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
+        super().__init__(config)
+        self.settings = settings
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            url = f"http://{self.config.host}:{self.config.port}"
+            print(await asyncio.to_thread(up_line, self.settings, url), file=sys.stderr, flush=True)
+
+
 def main() -> int:
     settings = Settings()
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _stopped_on_request)
-    uvicorn.run(
+    config = uvicorn.Config(
         "search_api.app:create_app",
         factory=True,
         host="127.0.0.1",
@@ -46,7 +63,9 @@ def main() -> int:
         timeout_graceful_shutdown=settings.shutdown_grace_s,
         **SERVER_OPTIONS,  # type: ignore[arg-type]
     )
-    return 0
+    server = AnnouncingServer(config, settings)
+    server.run()
+    return 0 if server.started else 3  # 3: uvicorn's own code for a server that could not start
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from indexer.embedding_text import passage_text, provider_text
-from indexer.progress import BAR_WIDTH, Progress, format_duration, render
+from indexer.progress import BAR_WIDTH, PLAIN_EVERY_S, Progress, format_duration, render
 
 # ---------------------------------------------------------------- progress
 
@@ -25,15 +25,22 @@ def test_durations_are_short_and_readable() -> None:
     assert [format_duration(s) for s in (0, 59.9, 61, 3600, 3725, -3)] == ["0s", "59s", "1m01s", "1h00m", "1h02m", "0s"]
 
 
-def test_progress_off_a_terminal_writes_plain_lines_and_always_the_last_one() -> None:
+def test_progress_off_a_terminal_draws_no_bar_and_says_nothing_of_a_short_run() -> None:
     stream = io.StringIO()
     progress = Progress("providers", 4, stream)
     progress.advance(2)  # too soon for a plain line
-    progress.advance(2)  # the end: always written
+    progress.advance(2)  # the end: the summary after the run says it
     progress.close()
-    lines = stream.getvalue().splitlines()
-    assert len(lines) == 1
-    assert "4/4" in lines[0] and "100%" in lines[0]
+    assert stream.getvalue() == ""
+
+
+def test_progress_off_a_terminal_gives_a_plain_sign_of_life_in_a_long_run() -> None:
+    stream = io.StringIO()
+    progress = Progress("providers", 4000, stream)
+    progress._last_plain -= PLAIN_EVERY_S  # as if the last line were that long ago
+    progress.advance(1000)
+    assert stream.getvalue().startswith("providers: 1,000 of 4,000 (")
+    assert "#" not in stream.getvalue() and "\r" not in stream.getvalue()
 
 
 # ---------------------------------------------------------------- embedding text
