@@ -15,15 +15,15 @@ setup: $(VENV)/.installed engine/target/.built browser-deps .data/models/.export
 # ---- the embedding model as ONNX (fp32 and int8), exported from the installed package's own
 # weights into .data/models/; the backends also export on first load (under a file lock)
 .data/models/.exported: $(VENV)/.installed core/onnx_model.py core/model_paths.py
-	$(PY) -m core.onnx_model
+	@$(PY) -m core.onnx_model >/dev/null  # prints the files it wrote; errors go to stderr
 	@touch $@
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	@# compat: a .pth to the project instead of setuptools' import finder, which prints a
-	@# note on every install (the packages are the project's top-level folders either way)
-	$(PY) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
+	@# twice quiet: setuptools' editable install prints an information-only note ("be careful
+	@# with folders named like your package") on every install; errors still show
+	$(PY) -m pip install --quiet --quiet -e '.[dev]'
 	@touch $@
 
 # ---- headless Chromium for tests/browser (Debian's package: no browser download, no `playwright install`)
