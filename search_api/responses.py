@@ -73,6 +73,7 @@ class InterpretedConditions(_Answer):
 
 class Interpreted(_Answer):
     specialties: list[str]
+    specialty_labels: list[str] = Field([], description="display labels of `specialties`, in the same order")
     age_groups: list[str]
     therapy_types: list[str]
     remote: bool | None

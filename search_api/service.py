@@ -21,6 +21,7 @@ from search_api.doc_types import BY_KIND, PASSAGES, DocType
 from search_api.embedding_queue import BoundedSlots
 from search_api.engine_answers import raise_for
 from search_api.fusion import Fused
+from search_api.labels import specialty_labels
 from search_api.params import Mode, SearchParams, SearchType
 from search_api.plan import SearchPlan, plan
 from search_api.query_bodies import facets_body
@@ -291,6 +292,7 @@ class SearchService:
         interpreted: dict[str, Any] = {**asdict(replace(meaning, matched_terms=[])), "applied": searching.applied}
         interpreted.pop("safety", None)  # said in `crisis`
         interpreted["matched_terms"] = [{"text": a, "meaning": b} for a, b in meaning.matched_terms]
+        interpreted["specialty_labels"] = specialty_labels(meaning.specialties)  # for the chips
         if params.explain and retrieval.affinities:
             interpreted["semantic_specialties"] = {
                 k: round(v, 4) for k, v in sorted(retrieval.affinities.items(), key=lambda x: -x[1])[:5]

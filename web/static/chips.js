@@ -8,6 +8,7 @@
 // Filter chips are the explicit filters in the URL; removing one drops just that filter.
 
 import { el } from "./html.js";
+import { labelOf } from "./labels.js";
 import { calendarDay, dayInWords, daysUntil, maxFeeInWords, withinDaysInWords } from "./plain-words.js";
 import { LIST_FILTERS } from "./url-state.js";
 
@@ -104,7 +105,7 @@ export function understoodItems(interpreted) {
   const applied = interpreted.applied ?? {};
   const items = [];
   for (const name of interpreted.specialties ?? []) {
-    items.push({ label: name, said: saidFor(terms, name), params: { specialty: name } });
+    items.push({ label: labelOf(name), said: saidFor(terms, name), params: { specialty: name } });
   }
   for (const name of interpreted.age_groups ?? []) {
     items.push({ label: name, said: saidFor(terms, name), params: { age_group: name } });
@@ -151,7 +152,10 @@ export function filterChips(filters) {
   if (filters.sliding_scale === true) chips.push({ name: "sliding_scale", label: "Sliding scale" });
   if (filters.sliding_scale === false) chips.push({ name: "sliding_scale", label: "No sliding scale" });
   for (const name of LIST_FILTERS) {
-    for (const value of filters[name] ?? []) chips.push({ name, value, label: `${FILTER_LABELS[name]}: ${value}` });
+    for (const value of filters[name] ?? []) {
+      const shown = name === "specialty" ? labelOf(value) : value;
+      chips.push({ name, value, label: `${FILTER_LABELS[name]}: ${shown}` });
+    }
   }
   return chips;
 }

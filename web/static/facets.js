@@ -2,6 +2,7 @@
 // readFilters(form) turns the panel back into filter values.
 
 import { el } from "./html.js";
+import { labelOf } from "./labels.js";
 import { maxFeeInWords, withinDaysInWords } from "./plain-words.js";
 
 const SHOWN = 5; // values shown per facet before "Show more"
@@ -67,7 +68,7 @@ function listFacet(key, param, legend, buckets, selected, type = "checkbox") {
       type,
       name: param,
       value: bucket.value,
-      label: bucket.value,
+      label: param === "specialty" ? labelOf(bucket.value) : bucket.value,
       count: bucket.count,
       checked: selected.includes(bucket.value),
       hidden: extra && !expanded.has(key),

@@ -1,6 +1,7 @@
 // Result cards: therapists and answers from the guides. Highlights go through safeMarked.
 
 import { el, safeUrl, stripMarks } from "./html.js";
+import { labelOf } from "./labels.js";
 import { dayInWords, feeInWords } from "./plain-words.js";
 
 const BIO_CHARS = 220;
@@ -30,7 +31,8 @@ function treats(hit, wanted) {
   const line = el("p", { class: "treats" }, el("span", { class: "treats-label", text: "Helps with: " }));
   shown.forEach((name, i) => {
     if (i) line.append(", ");
-    line.append(marked.has(name) ? el("mark", { text: name }) : name); // the whole name, calmer than words
+    const label = labelOf(name); // the display label; the directory's name stays the filter value
+    line.append(marked.has(name) ? el("mark", { text: label }) : label); // the whole name, calmer than words
   });
   if (ordered.length > shown.length) line.append(`, and ${ordered.length - shown.length} more`);
   return shown.length ? line : null;

@@ -6,6 +6,7 @@ import { howToReach, renderCrisis } from "./crisis.js";
 import { renderEmpty } from "./empty.js";
 import { el } from "./html.js";
 import { PANEL_PARAMS, readFilters, renderFilters } from "./facets.js";
+import { learnLabels } from "./labels.js";
 import { renderPassages, renderProviders } from "./results.js";
 import { attachTypeahead } from "./typeahead.js";
 import {
@@ -120,6 +121,7 @@ async function run({ focus = null } = {}) {
 }
 
 function render(data) {
+  learnLabels(data);
   renderCrisis(ui.crisis, data.crisis);
   understood = state.interpret ? understoodItems(data.interpreted) : [];
   renderChips(ui.understood, { understood, filters: state.filters, interpretOff: !state.interpret }, chipHandlers);
