@@ -1570,6 +1570,8 @@ def draw_provider(
         "languages": draw_languages(rng, person, place.state),
         "insurance": draw_insurance(rng, place.state, credentials[0] in _TRAINEES),
         "years_in_practice": draw_years(rng, credentials[0]),
+        # the page's own profile view (search_api/routes/pages.py): a card leads somewhere
+        "profile_url": f"/providers/{provider_id(index)}",
     }
     record["bio"] = draw_bio(rng, person, record)
     more = conditions or rng

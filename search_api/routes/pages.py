@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from core.settings import PROJECT_ROOT
+from search_api.profile_page import render_missing, render_profile
+from search_api.public import public_provider
 from search_api.routes.shared import SharedDep
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -44,6 +47,15 @@ async def serve(shared: SharedDep) -> Response:
     return JSONResponse({"error": {"code": "not_found", "message": "not built"}}, 404)
 
 
+@router.get("/providers/{doc_id}")
+async def profile(doc_id: Annotated[str, Path(min_length=1, max_length=256)], shared: SharedDep) -> HTMLResponse:
+    """A provider's public record as a page, where every card's `profile_url` leads."""
+    found = await shared.service.get_document("providers", doc_id)
+    if found is None:
+        return HTMLResponse(render_missing(doc_id), status_code=404)
+    return HTMLResponse(render_profile(public_provider(found)))
+
+
 def with_page_key(page: str, key: str | None) -> str:
     """The page with PUBLIC_SEARCH_KEY in `<meta name="api-key">` (web/static/api.js sends it)."""
     if not key:
@@ -54,7 +66,7 @@ def with_page_key(page: str, key: str | None) -> str:
     return f"{page[:at]}\n  {meta}{page[at:]}"
 
 
-def _page(path: Path, key: str | None) -> Response:
+def _page(path: FilePath, key: str | None) -> Response:
     if not key:
         return FileResponse(path, headers=PAGE_HEADERS)
     # no-store: the key is rotated by configuration, and a cached page would keep the old one
