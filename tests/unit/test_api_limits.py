@@ -317,11 +317,16 @@ def test_the_server_bounds_the_request_head_it_buffers(monkeypatch: pytest.Monke
     from search_api import __main__ as entry
     from search_api.size_limits import MAX_HEAD_BYTES
 
-    given: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
+    given: list[uvicorn.Config] = []
+
+    def run(server: uvicorn.Server) -> None:  # the server as configured, not started
+        given.append(server.config)
+        server.started = True
+
+    monkeypatch.setattr(entry.AnnouncingServer, "run", run)
     assert entry.main() == 0
-    assert given["h11_max_incomplete_event_size"] == MAX_HEAD_BYTES
-    assert given["http"] == "h11" and given["proxy_headers"] is False
+    assert given[0].h11_max_incomplete_event_size == MAX_HEAD_BYTES
+    assert given[0].http == "h11" and given[0].proxy_headers is False
 
 
 # ------------------------------------------------------------------ the analysts' overrides

@@ -61,7 +61,10 @@ def test_facets_read_from_the_engine_counts() -> None:
         "telehealth": {"doc_count": 2},
     }
     facets = provider_facets(answer)
-    assert facets["specialties"] == [{"value": "Grief", "count": 3}, {"value": "Anxiety", "count": 1}]
+    assert facets["specialties"] == [  # with their display labels (mappings/specialty_labels.json)
+        {"value": "Grief", "count": 3, "label": "Grief and loss"},
+        {"value": "Anxiety", "count": 1, "label": "Anxiety"},
+    ]
     assert facets["state"] == [{"value": "Texas", "count": 2}]
     assert facets["insurance"] == [] and facets["remote_only"] == 0 and facets["telehealth"] == 2
     assert provider_facets(None) == provider_facets({})  # nothing fused: every facet empty
