@@ -110,12 +110,24 @@ def test_every_operation_answers_as_its_schema_says_and_never_with_a_server_erro
         derandomize=os.environ.get("CI", "").lower() == "true",
     )
     def examples(case: schemathesis.Case) -> None:
-        response = case.call_and_validate(
-            base_url=live_api.url, headers={"X-API-Key": KEY}, checks=CHECKS + EXTRA_CHECKS[mode], timeout=60
-        )
+        checks = CHECKS + EXTRA_CHECKS[mode]
+        if not query_carries(case.query):  # the request sent is not the schema-breaking one generated
+            checks = CHECKS
+        response = case.call_and_validate(base_url=live_api.url, headers={"X-API-Key": KEY}, checks=checks, timeout=60)
         calls[f"{label} ({mode.value})"][response.status_code] += 1
 
     examples()
+
+
+def query_carries(query: dict[str, object] | None) -> bool:
+    """Whether a query string can carry these values as generated. An object or a null cannot:
+    Schemathesis sends a "negative" `therapy_type={...}` as some other request, which may well be
+    valid (`therapy_type=å`), and would then fault the API for accepting it."""
+
+    def plain(value: object) -> bool:
+        return isinstance(value, str | int | float | bool)
+
+    return all(plain(v) or (isinstance(v, list) and all(plain(i) for i in v)) for v in (query or {}).values())
 
 
 def write_report() -> None:
