@@ -2,11 +2,11 @@
 
 /readyz answers anyone (probes send no key) whether the service is ready; what is missing
 (indices by name, the model) only to a key that may read `metrics`, or to anyone in the demo.
-Its checks (three calls to the cluster) run at most once a second whoever asks."""
+Its checks (three calls to the cluster) run one round at a time, whoever asks."""
 
 from __future__ import annotations
 
-import time
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -49,22 +49,24 @@ async def readyz(request: Request, shared: SharedDep) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-READINESS_TTL_S = 1.0
-
-
 async def _readiness(shared: Shared) -> tuple[bool, dict[str, Any]]:
-    """The checks, run again only when the last ones are over READINESS_TTL_S old: a caller
-    asking in a loop costs the cluster nothing more."""
-    now = time.monotonic()
-    if shared.readiness is not None and now - shared.readiness[0] < READINESS_TTL_S:
-        return shared.readiness[1], dict(shared.readiness[2])
+    """One round of checks at a time, whoever asks: a request arriving while one runs waits
+    for its answer instead of starting another, so a flood of asks costs the cluster one
+    round per round-trip, and each answer is as fresh as a check can be (the outage tests
+    need the moment the cluster goes or comes back)."""
+    running = shared.readiness
+    if running is None or running.done():
+        running = shared.readiness = asyncio.ensure_future(_check(shared))
+    ready, details = await asyncio.shield(running)  # a caller that goes away leaves it to the others
+    return ready, dict(details)
+
+
+async def _check(shared: Shared) -> tuple[bool, dict[str, Any]]:
     ready, details = await shared.cluster.readiness()
     details["model"] = "loaded" if shared.model_ready else "loading"
     if ready:  # warns, never refuses: search_api/embedding_check.py
         details["embedding"] = await shared.embedding_check.details(shared.cluster)
-    ready = ready and shared.model_ready
-    shared.readiness = (now, ready, dict(details))
-    return ready, details
+    return ready and shared.model_ready, details
 
 
 @router.get("/metrics", include_in_schema=False, dependencies=[Depends(require("metrics"))])

@@ -3,6 +3,7 @@ routes reach through the `SharedDep` dependency, typed where `app.state` is not.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -28,8 +29,8 @@ class Shared:
     limiter: RateLimiter
     proxies: tuple[Network, ...]  # TRUSTED_PROXIES: whose X-Forwarded-For is believed
     model_ready: bool = False  # set by the lifespan: readiness needs the model as well as the cluster
-    # /readyz's last checks: (when, ready, details), reused for a moment (routes/health.py)
-    readiness: tuple[float, bool, dict[str, Any]] | None = None
+    # /readyz's round of checks in flight, which every ask meanwhile waits for (routes/health.py)
+    readiness: asyncio.Future[tuple[bool, dict[str, Any]]] | None = None
 
 
 async def shared(request: Request) -> Shared:  # async: a plain def would be run on a worker thread

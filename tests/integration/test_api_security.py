@@ -510,7 +510,7 @@ async def test_static_files_never_leave_web_static(server: int, path: str) -> No
 
 
 def head(target: bytes, headers: bytes = b"") -> bytes:
-    return b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n" + headers + b"Connection: close\r\n\r\n"
+    return b"GET " + target + b" HTTP/1.1\r\nHost: localhost\r\n" + headers + b"Connection: close\r\n\r\n"
 
 
 @pytest.mark.parametrize(
