@@ -39,6 +39,7 @@ _MEANING = {
     401: "no API key, or an unknown one",
     403: "the key may not call this",
     404: "no document with this id",
+    414: "the path and query string take more than 16 KiB; send long searches by POST",
     422: "a parameter or the body is invalid; `error.details` says which and why",
     429: "over the caller's rate limit; retry after Retry-After seconds",
     503: "the cluster is unreachable, the indices are not loaded, or the service is busy; retry after Retry-After",

@@ -23,7 +23,7 @@ DocId = Annotated[
 router = APIRouter(
     tags=["documents"],
     dependencies=[Depends(require("documents"))],
-    responses=errors.documented(401, 403, 404, 422, 429, 503),
+    responses=errors.documented(401, 403, 404, 414, 422, 429, 503),
 )
 
 

@@ -21,7 +21,7 @@ router = APIRouter(
     tags=["search"],
     dependencies=[Depends(require("search"))],
     route_class=admitted_first("search"),  # a malformed body is not parsed for a caller refused
-    responses=errors.documented(401, 403, 422, 429, 503),
+    responses=errors.documented(401, 403, 414, 422, 429, 503),
 )
 
 

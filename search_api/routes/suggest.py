@@ -20,7 +20,7 @@ from search_api.suggest import msearch_lines, suggestions
 router = APIRouter(
     tags=["search"],
     dependencies=[Depends(require("suggest"))],
-    responses=errors.documented(401, 403, 422, 429, 503),
+    responses=errors.documented(401, 403, 414, 422, 429, 503),
 )
 
 
