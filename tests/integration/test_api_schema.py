@@ -113,7 +113,10 @@ def test_every_operation_answers_as_its_schema_says_and_never_with_a_server_erro
         checks = CHECKS + EXTRA_CHECKS[mode]
         if not query_carries(case.query):  # the request sent is not the schema-breaking one generated
             checks = CHECKS
-        response = case.call_and_validate(base_url=live_api.url, headers={"X-API-Key": KEY}, checks=checks, timeout=60)
+        response = case.call(base_url=live_api.url, headers={"X-API-Key": KEY}, timeout=60)
+        if response.status_code == 414:  # refused for its size before it is read: a rejection the check does not list
+            checks = CHECKS
+        case.validate_response(response, checks=checks)
         calls[f"{label} ({mode.value})"][response.status_code] += 1
 
     examples()
