@@ -3,14 +3,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-ENGINE := $(PYTHON) engine/manage.py
+MANAGE := $(PYTHON) engine/manage.py
 PORT ?= 8000
-export PORT
+# which embedded engine es-up, run, eval and bench start: opensearch (default) or elasticsearch
+# (ES_VERSION picks the Elasticsearch version, default 8.19.0); docs/engines.md
+ENGINE ?= opensearch
+export PORT ENGINE
 
-.PHONY: setup browser-deps es-up es-down es-status run test unit lint typecheck format openapi eval eval-report bench soak
+.PHONY: setup browser-deps hunspell-deps es-up es-down es-status run test unit lint typecheck format openapi eval eval-report bench soak
 
 # ---- install: idempotent; the second run only checks timestamps
-setup: $(VENV)/.installed engine/target/.built browser-deps .data/models/.exported
+setup: $(VENV)/.installed engine/target/.built browser-deps hunspell-deps .data/models/.exported
 
 # ---- the embedding model as ONNX (fp32 and int8), exported from the installed package's own
 # weights into .data/models/; the backends also export on first load (under a file lock)
@@ -42,6 +45,21 @@ browser-deps: $(VENV)/.installed
 	@$(PY) -c 'import playwright' 2>/dev/null || { echo "installing the playwright package"; \
 	  $(PY) -m pip install --quiet 'playwright>=1.40,<2'; }
 
+# ---- the en_US Hunspell dictionary: the English stemming of the embedded Elasticsearch, whose
+# minimal distribution has no stemmer of its own (docs/engines.md); Debian's package, as Chromium
+HUNSPELL := /usr/share/hunspell/en_US.dic
+hunspell-deps:
+	@if [ -f $(HUNSPELL) ]; then :; \
+	elif [ "$$(id -u)" != 0 ]; then \
+	  echo "note: $(HUNSPELL) is missing; ENGINE=elasticsearch will not start: run 'sudo apt-get install -y hunspell-en-us'"; \
+	else \
+	  echo "installing the en_US dictionary: apt-get install -y hunspell-en-us"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q hunspell-en-us >/dev/null || { \
+	    echo "apt-get install failed; running apt-get update, then installing again"; \
+	    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hunspell-en-us >/dev/null; } || \
+	  echo "warning: could not install hunspell-en-us; ENGINE=elasticsearch will not start"; \
+	fi
+
 engine/target/.built: engine/pom.xml $(shell find engine/src -name '*.java')
 	@command -v mvn >/dev/null || { echo "error: Maven is not installed: install it (e.g. apt-get install maven)" >&2; exit 1; }
 	@# batch mode, no colours, no transfer bars: nothing but the build's own errors
@@ -50,28 +68,39 @@ engine/target/.built: engine/pom.xml $(shell find engine/src -name '*.java')
 
 # ---- the embedded engine (skipped when ES_URL points at another cluster)
 es-up: engine/target/.built
-	@$(ENGINE) up
+	@$(MANAGE) up
 
 es-down:
-	@$(ENGINE) down
+	@$(MANAGE) down
 
 es-status:
-	@$(ENGINE) status
+	@$(MANAGE) status
 
 # ---- the demo: engine, demo corpus when the indices are empty, API and page
 run: setup
-	@$(ENGINE) up --mark .data/started-by-run
-	@trap '[ -f .data/started-by-run ] && { $(ENGINE) down; rm -f .data/started-by-run; }' EXIT; \
+	@$(MANAGE) up --mark .data/started-by-run
+	@trap '[ -f .data/started-by-run ] && { $(MANAGE) down; rm -f .data/started-by-run; }' EXIT; \
 	  $(PY) -m indexer demo --if-empty && \
 	  ALLOW_ANONYMOUS=$${ALLOW_ANONYMOUS:-true} $(PY) -m search_api
 
-# ---- checks: lint, types, then the whole suite against a real engine
+# ---- checks: lint, types, the unit tests once, then the integration and browser suites on
+# each engine of TEST_ENGINES, each started before and stopped after (when this call started
+# it). With ES_URL naming another cluster, they run once, against it. Each part says its time.
+TEST_ENGINES ?= opensearch elasticsearch
 test: setup
-	@$(ENGINE) up --mark .data/started-by-test
-	@rc=0; \
+	@rc=0; t0=$$(date +%s); \
 	  $(MAKE) --no-print-directory lint typecheck || rc=$$?; \
-	  if [ $$rc -eq 0 ]; then $(PY) -m pytest -q || rc=$$?; fi; \
-	  if [ -f .data/started-by-test ]; then $(ENGINE) down; rm -f .data/started-by-test; fi; \
+	  if [ $$rc -eq 0 ]; then $(PY) -m pytest -q tests/unit || rc=$$?; fi; \
+	  echo "== lint, types and unit tests: $$(( $$(date +%s) - t0 )) s"; \
+	  engines="$(TEST_ENGINES)"; \
+	  if [ -n "$${ES_URL:-}" ] && [ "$${ES_URL%/}" != "http://127.0.0.1:$${ES_PORT:-9200}" ]; then engines="$(ENGINE)"; fi; \
+	  for engine in $$engines; do \
+	    [ $$rc -eq 0 ] || break; t0=$$(date +%s); \
+	    ENGINE=$$engine $(MANAGE) up --mark .data/started-by-test || { rc=$$?; break; }; \
+	    ENGINE=$$engine $(PY) -m pytest -q tests/integration tests/browser || rc=$$?; \
+	    if [ -f .data/started-by-test ]; then ENGINE=$$engine $(MANAGE) down; rm -f .data/started-by-test; fi; \
+	    echo "== integration and browser tests on $$engine: $$(( $$(date +%s) - t0 )) s (engine start and stop included)"; \
+	  done; \
 	  exit $$rc
 
 unit: setup
@@ -100,7 +129,7 @@ DATA ?= ../shared/data
 EVAL_OUT ?= .data/eval
 eval: setup
 	@test -d $(DATA) || { echo "error: $(DATA) is absent: the development data lives beside the project" >&2; exit 2; }
-	@$(ENGINE) up
+	@$(MANAGE) up
 	$(PY) -m relevance devsets --data $(DATA) --out .data/devsets
 	INDEX_PREFIX=dev $(PY) -m indexer rebuild --providers $(DATA)/dev_providers.jsonl \
 	  --passages $(DATA)/counsel_chat/passages.jsonl
@@ -132,7 +161,7 @@ eval-report: setup
 # and memory; writes .data/bench/scale.json. BENCH_ARGS passes options (e.g. --skip-index)
 BENCH_N ?= 100000
 bench: setup
-	@$(ENGINE) up
+	@$(MANAGE) up
 	BENCH_N=$(BENCH_N) $(PY) -m bench.scale $(BENCH_ARGS)
 
 # ---- load with faults (bench/soak.py): its own engine on SOAK_ES_PORT (default 9260, data in

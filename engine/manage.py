@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Start, stop and inspect the embedded OpenSearch node (standard library only).
+"""Start, stop and inspect the embedded search engine (standard library only).
 
     python3 engine/manage.py up [--mark FILE]   start in the background, return once green
     python3 engine/manage.py down               stop the node this script started (pid file)
     python3 engine/manage.py status             say what runs where
 
-Environment: ES_PORT (default 9200), ES_HEAP (default 1g), ES_URL (if set and not the
-embedded URL, nothing is started: that cluster is checked instead), JAVA_HOME (else the
-best installed JDK: 21-25 for Lucene's Vector API, else 17+), ENGINE_JAVA_OPTS (extra JVM options),
-ENGINE_DATA (default .data: where the data, pid file and lock live; relative to the project).
-Every failure is one line on stderr that says what to do, and a non-zero exit.
+Environment: ENGINE (`opensearch`, the default: OpenSearch 2.19.1 in one JVM, engine/src; or
+`elasticsearch`: Elastic's minimal distribution, engine/elastic.py), ES_VERSION (the
+Elasticsearch version, default 8.19.0; 9.x works too), ES_PORT (default 9200), ES_HEAP
+(default 1g), ES_URL (if set and not the embedded URL, nothing is started: that cluster is
+checked instead), JAVA_HOME (else the best installed JDK: 21-25 for Lucene's Vector API, else
+17+), ENGINE_JAVA_OPTS (extra JVM options), ENGINE_DATA (default .data: where the data, pid
+files and lock live; relative to the project). Each engine and version keeps its data in a
+directory of its own. Every failure is one line on stderr that says what to do, and a
+non-zero exit.
 """
 
 from __future__ import annotations
@@ -29,21 +33,68 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "engine"))  # engine/elastic.py beside this script
+import elastic  # noqa: E402
+
 TARGET = ROOT / "engine" / "target"
 # ENGINE_DATA: a second engine (e.g. `make soak`'s) keeps its data, pid and lock apart
 DATA = ROOT / os.environ.get("ENGINE_DATA", ".data")
-BASE = DATA / "engine"
-PID_FILE = DATA / "engine.pid"
 LOCK_FILE = DATA / "engine.lock"
-LOG_FILE = BASE / "engine.log"
-VERSION_FILE = BASE / "ENGINE_VERSION"
-ENGINE_VERSION = "opensearch-2.19.1"
+OPENSEARCH_VERSION = "opensearch-2.19.1"
 MAIN_CLASS = "org.caresearch.engine.EmbeddedEngine"
+ENGINES = ("opensearch", "elasticsearch")
 START_TIMEOUT_S = float(os.environ.get("ES_START_TIMEOUT", "180"))
 STOP_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where one engine (and version) keeps its files, and how to recognise its process."""
+
+    engine: str
+    version: str  # as recorded in version_file: "opensearch-2.19.1", "elasticsearch-8.19.0"
+    base: Path
+    pid_file: Path
+    log_file: Path
+    main_class: str
+
+    @property
+    def version_file(self) -> Path:
+        return self.base / "ENGINE_VERSION"
+
+    @property
+    def title(self) -> str:
+        return "OpenSearch" if self.engine == "opensearch" else "Elasticsearch"
+
+
+def layout_of(engine: str, es_version: str, data: Path) -> Layout:
+    """OpenSearch keeps the directory it always had (.data/engine), so a node started before
+    Elasticsearch was added is still found; each Elasticsearch version gets its own."""
+    if engine == "opensearch":
+        base = data / "engine"
+        return Layout(engine, OPENSEARCH_VERSION, base, data / "engine.pid", base / "engine.log", MAIN_CLASS)
+    base = data / f"elasticsearch-{es_version}"
+    log = base / "logs" / "caresearch-dev.log"
+    return Layout(engine, f"elasticsearch-{es_version}", base, base / "node.pid", log, elastic.MAIN_CLASS)
+
+
+def chosen_layout() -> Layout:
+    """ENGINE and ES_VERSION checked before anything is touched."""
+    engine = os.environ.get("ENGINE", "opensearch").strip().lower() or "opensearch"
+    if engine not in ENGINES:
+        raise EngineFailure(
+            f"ENGINE={engine!r} is not an engine: use ENGINE=opensearch (the default) or ENGINE=elasticsearch"
+        )
+    version = os.environ.get("ES_VERSION", elastic.DEFAULT_VERSION).strip()
+    if engine == "elasticsearch" and not elastic.valid_version(version):
+        raise EngineFailure(
+            f"ES_VERSION={version!r} is not an Elasticsearch 8.x or 9.x version: e.g. ES_VERSION=8.19.0"
+        )
+    return layout_of(engine, version, DATA)
 
 
 class EngineFailure(Exception):
@@ -82,15 +133,23 @@ def port_in_use(number: int) -> bool:
         return sock.connect_ex(("127.0.0.1", number)) == 0
 
 
-def read_pid() -> int | None:
+def read_pid(layout: Layout) -> int | None:
     try:
-        return int(PID_FILE.read_text().split()[0])
+        return int(layout.pid_file.read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
 
 
-def running_port(pid: int) -> int | None:
-    """The HTTP port our engine was started with (its last command-line argument)."""
+def running_port(layout: Layout, pid: int) -> int | None:
+    """The HTTP port our engine was started with: OpenSearch's last command-line argument,
+    Elasticsearch's `http.port` in the configuration written for it."""
+    if layout.engine == "elasticsearch":
+        try:
+            text = (layout.base / "config" / "elasticsearch.yml").read_text()
+        except OSError:
+            return None
+        match = re.search(r"^http\.port: (\d+)$", text, re.M)
+        return int(match.group(1)) if match else None
     try:
         args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -99,13 +158,27 @@ def running_port(pid: int) -> int | None:
     return int(words[-1]) if words and words[-1].isdigit() else None
 
 
-def is_our_engine(pid: int) -> bool:
-    """True when pid is alive and is this launcher (not a recycled pid)."""
+def is_our_engine(layout: Layout, pid: int) -> bool:
+    """True when pid is alive and is this engine's node (not a recycled pid): its main class
+    and its own directory are on its command line."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return False
-    return MAIN_CLASS in cmdline and str(BASE) in cmdline
+    return layout.main_class in cmdline and str(layout.base) in cmdline
+
+
+def other_running(layout: Layout) -> tuple[Layout, int] | None:
+    """Another embedded engine (or version) of this project that is running, if any."""
+    for path in [DATA / "engine", *sorted(DATA.glob("elasticsearch-*"))]:
+        engine = "opensearch" if path.name == "engine" else "elasticsearch"
+        other = layout_of(engine, path.name.removeprefix("elasticsearch-"), DATA)
+        if other.base == layout.base:
+            continue
+        pid = read_pid(other)
+        if pid and is_our_engine(other, pid):
+            return other, pid
+    return None
 
 
 def green(url: str) -> bool:
@@ -212,14 +285,14 @@ def build_if_needed() -> None:
         raise EngineFailure("Maven could not build engine/ (is Maven Central reachable?): " + " | ".join(tail))
 
 
-def check_data_version() -> None:
-    """A .data/ written by another engine version is never touched: say so and stop."""
-    if not VERSION_FILE.exists():
+def check_data_version(layout: Layout) -> None:
+    """A directory written by another engine or version is never touched: say so and stop."""
+    if not layout.version_file.exists():
         return
-    found = VERSION_FILE.read_text().strip()
-    if found != ENGINE_VERSION:
+    found = layout.version_file.read_text().strip()
+    if found != layout.version:
         raise EngineFailure(
-            f"{BASE} holds data from {found}, this engine is {ENGINE_VERSION}: move that folder away "
+            f"{layout.base} holds data from {found}, this engine is {layout.version}: move that folder away "
             "(nothing was changed) and run make es-up again"
         )
 
@@ -228,54 +301,83 @@ def check_data_version() -> None:
 
 
 def up(mark: Path | None) -> int:
+    layout = chosen_layout()
     url = external_url()
     if url:
-        if http_json(url + "/") is None:
+        if not answers(url):
             raise EngineFailure(
                 f"ES_URL={url} does not answer: start that cluster, or unset ES_URL to use the embedded engine"
             )
         print(f"using the cluster at ES_URL={url} (the embedded engine is not started)")
         return 0
     with start_lock():
-        pid = read_pid()
-        if pid and is_our_engine(pid) and running_port(pid) not in (None, port()):
+        pid = read_pid(layout)
+        if pid and is_our_engine(layout, pid) and running_port(layout, pid) not in (None, port()):
+            held = running_port(layout, pid)
             raise EngineFailure(
-                f"the embedded engine already runs on port {running_port(pid)} (pid {pid}): use ES_PORT="
-                f"{running_port(pid)}, or stop it first with make es-down ES_PORT={running_port(pid)}"
+                f"the embedded {layout.title} already runs on port {held} (pid {pid}): use ES_PORT="
+                f"{held}, or stop it first with make es-down ES_PORT={held}"
             )
-        if pid and is_our_engine(pid):
-            wait_until_green(pid, lambda: is_our_engine(pid))
-            print(f"the embedded engine is already running at {embedded_url()} (pid {pid})")
+        if pid and is_our_engine(layout, pid):
+            wait_until_green(layout, pid, lambda: is_our_engine(layout, pid))
+            print(f"the embedded {layout.title} is already running at {embedded_url()} (pid {pid})")
             return 0
         if pid:
-            print(f"removing a stale pid file ({PID_FILE} named pid {pid}, which is not our engine)")
-            PID_FILE.unlink(missing_ok=True)
+            print(f"removing a stale pid file ({layout.pid_file} named pid {pid}, which is not our engine)")
+            layout.pid_file.unlink(missing_ok=True)
         if port_in_use(port()):
-            raise EngineFailure(
-                f"port {port()} is already in use by another program: stop it, or run with ES_PORT=<free port>"
-                f" (or ES_URL={embedded_url()} to use what runs there)"
-            )
-        java, version = java_binary()
-        build_if_needed()
-        check_data_version()
-        process = spawn(java, version)
-        pid = process.pid
+            raise EngineFailure(port_held_message(layout))
+        check_data_version(layout)
         started = time.monotonic()
-        wait_until_green(pid, lambda: process.poll() is None)
-        VERSION_FILE.write_text(ENGINE_VERSION + "\n")
+        if layout.engine == "opensearch":
+            java, version = java_binary()
+            build_if_needed()
+            process = spawn(layout, java, version)
+            pid = process.pid
+            wait_until_green(layout, pid, lambda: process.poll() is None)
+            how = f"Java {version} {'with' if vector_api_options(version) else 'without'} the Vector API"
+        else:
+            es_pid, how = start_elasticsearch(layout)
+            wait_until_green(layout, es_pid, lambda: is_our_engine(layout, es_pid))
+            pid = es_pid
+        layout.version_file.write_text(layout.version + "\n")
         if mark:
             mark.parent.mkdir(parents=True, exist_ok=True)
             mark.write_text(str(pid))
-        vectors = "with" if vector_api_options(version) else "without"
         print(
-            f"the embedded engine is up at {embedded_url()} (pid {pid}, green after {time.monotonic() - started:.1f} s;"
-            f" Java {version} {vectors} the Vector API)"
+            f"the embedded {layout.title} ({layout.version}) is up at {embedded_url()} (pid {pid}, green after"
+            f" {time.monotonic() - started:.1f} s; {how})"
         )
         return 0
 
 
-def spawn(java: str, version: int) -> subprocess.Popen[bytes]:
-    BASE.mkdir(parents=True, exist_ok=True)
+def port_held_message(layout: Layout) -> str:
+    other = other_running(layout)
+    if other and running_port(*other) == port():
+        return (
+            f"port {port()} is held by the embedded {other[0].title} ({other[0].version}, pid {other[1]}):"
+            f" stop it first (make es-down ENGINE={other[0].engine}), or run with ES_PORT=<free port>"
+        )
+    return (
+        f"port {port()} is already in use by another program: stop it, or run with ES_PORT=<free port>"
+        f" (or ES_URL={embedded_url()} to use what runs there)"
+    )
+
+
+def answers(url: str) -> bool:
+    """Any HTTP answer counts: Elastic's minimal distribution answers 405 to `GET /`."""
+    try:
+        with urllib.request.urlopen(url + "/_cluster/health", timeout=2.0):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def spawn(layout: Layout, java: str, version: int) -> subprocess.Popen[bytes]:
+    base = layout.base
+    base.mkdir(parents=True, exist_ok=True)
     heap = os.environ.get("ES_HEAP", "1g")
     classpath = os.pathsep.join(
         [str(TARGET / "caresearch-engine.jar"), str(TARGET / "lib" / "*"), str(TARGET / "knn" / "*")]
@@ -292,88 +394,166 @@ def spawn(java: str, version: int) -> subprocess.Popen[bytes]:
         "-Dlog4j.shutdownHookEnabled=false",
         "-Dopensearch.set.netty.runtime.available.processors=false",
         "-Dio.netty.allocator.numDirectArenas=0",
-        f"-Djava.io.tmpdir={BASE / 'tmp'}",
+        f"-Djava.io.tmpdir={base / 'tmp'}",
         *vector_api_options(version),
         *os.environ.get("ENGINE_JAVA_OPTS", "").split(),  # extra JVM options, last so they win
         "-cp",
         classpath,
         MAIN_CLASS,
-        str(BASE),
+        str(base),
         str(port()),
     ]
-    (BASE / "tmp").mkdir(parents=True, exist_ok=True)
-    with open(LOG_FILE, "ab") as log:
+    (base / "tmp").mkdir(parents=True, exist_ok=True)
+    with open(layout.log_file, "ab") as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT, start_new_session=True
         )
-    PID_FILE.write_text(f"{process.pid}\n")
+    layout.pid_file.write_text(f"{process.pid}\n")
     return process
 
 
-def wait_until_green(pid: int, alive: Callable[[], bool]) -> None:
+def elasticsearch_java(version: str) -> tuple[str, int]:
+    """JAVA_HOME's Java when set and new enough; otherwise the best installed for this version."""
+    need = elastic.minimum_java(version)
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        java = str(Path(home) / "bin" / "java")
+        found = java_version(java) if Path(java).exists() else None
+        if found is None or found < need:
+            raise EngineFailure(
+                f"JAVA_HOME={home} does not hold Java {need} or newer, which Elasticsearch {version} needs:"
+                f" set JAVA_HOME to a JDK {need}+"
+            )
+        return java, found
+    javas = {path: v for path in installed_javas() if (v := java_version(path)) is not None}
+    chosen = elastic.choose_java(javas, version)
+    if chosen is None:
+        have = ", ".join(str(v) for v in sorted(set(javas.values()))) or "none"
+        raise EngineFailure(
+            f"Elasticsearch {version} needs Java {need}+ (found: {have}): install a JDK {need}+"
+            f" (e.g. apt-get install openjdk-{max(need, 17)}-jdk-headless) or set JAVA_HOME"
+        )
+    return chosen, javas[chosen]
+
+
+def start_elasticsearch(layout: Layout) -> tuple[int, str]:
+    """Unpack (once), configure, start as the service user when root; returns (pid, how)."""
+    version = layout.version.removeprefix("elasticsearch-")
+    try:
+        java, java_major = elasticsearch_java(version)
+        home = elastic.unpack(TARGET, version)
+        owner = elastic.service_user_ids()
+        config = elastic.prepare_node(home, layout.base, port(), os.environ.get("ES_HEAP", "1g"), owner)
+    except elastic.Refusal as refusal:
+        raise EngineFailure(str(refusal)) from None
+    java_home = Path(java).resolve().parent.parent
+    launcher_log = layout.base / "logs" / "launcher.log"
+    with open(launcher_log, "ab") as log:
+        try:
+            result = subprocess.run(
+                elastic.command(home, layout.base, owner),
+                env=elastic.environment(java_home, layout.base, config),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=layout.base,
+                timeout=START_TIMEOUT_S,
+                start_new_session=True,
+            )
+        except subprocess.TimeoutExpired:
+            raise EngineFailure(
+                f"Elasticsearch did not start within {START_TIMEOUT_S:.0f} s (see {launcher_log}; make es-down"
+                " ENGINE=elasticsearch stops it)"
+            ) from None
+    pid = read_pid(layout)
+    if result.returncode != 0 or pid is None:
+        raise EngineFailure(
+            f"Elasticsearch exited during start-up: {last_error(layout, launcher_log)} (logs in {layout.base / 'logs'})"
+        )
+    user = f", as user {elastic.SERVICE_USER}" if owner else ""
+    return pid, f"Java {java_major}{user}"
+
+
+def wait_until_green(layout: Layout, pid: int, alive: Callable[[], bool]) -> None:
     """Poll until green; `alive` is asked, not /proc, because a child that has not yet
     exec'd java does not look like our engine."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if not alive():
-            PID_FILE.unlink(missing_ok=True)
-            raise EngineFailure(f"the engine exited during start-up: {last_error()} (full log: {LOG_FILE})")
+            layout.pid_file.unlink(missing_ok=True)
+            raise EngineFailure(
+                f"the engine exited during start-up: {last_error(layout)} (full log: {layout.log_file})"
+            )
         if green(embedded_url()):
             return
         time.sleep(0.5)
     raise EngineFailure(
         f"the engine did not turn green within {START_TIMEOUT_S:.0f} s"
-        f" (pid {pid} still running; see {LOG_FILE}; make es-down stops it)"
+        f" (pid {pid} still running; see {layout.log_file}; make es-down stops it)"
     )
 
 
-def last_error() -> str:
-    try:
-        lines = LOG_FILE.read_text(errors="replace").splitlines()
-    except OSError:
-        return "no log written"
-    for line in reversed(lines[-400:]):
-        if "ENGINE FAILED TO START" in line or "BindException" in line or "Exception:" in line:
-            return line.strip()[:300]
-    return lines[-1].strip()[:300] if lines else "no log written"
+def last_error(layout: Layout, *logs: Path) -> str:
+    """The most telling line of the node's log (an exception), else of the other logs."""
+    for log in [layout.log_file, *logs]:
+        try:
+            lines = log.read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in reversed(lines[-400:]):
+            if re.search(r"ENGINE FAILED TO START|BindException|Exception:", line):
+                return line.strip()[:300]
+    for log in [*logs, layout.log_file]:
+        try:
+            lines = log.read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        if lines:
+            return lines[-1].strip()[:300]
+    return "no log written"
 
 
 def down() -> int:
+    layout = chosen_layout()
     if external_url():
         print(f"ES_URL={external_url()} is not ours to stop: nothing done")
         return 0
-    pid = read_pid()
+    pid = read_pid(layout)
     if not pid:
-        print("the embedded engine is not running (no pid file)")
+        print(f"the embedded {layout.title} is not running (no pid file)")
         return 0
-    if not is_our_engine(pid):
+    if not is_our_engine(layout, pid):
         print(f"removing a stale pid file (pid {pid} is not our engine)")
-        PID_FILE.unlink(missing_ok=True)
+        layout.pid_file.unlink(missing_ok=True)
         return 0
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline and is_our_engine(pid):
+    while time.monotonic() < deadline and is_our_engine(layout, pid):
         time.sleep(0.2)
-    if is_our_engine(pid):
+    if is_our_engine(layout, pid):
         os.kill(pid, signal.SIGKILL)
         time.sleep(0.5)
-    PID_FILE.unlink(missing_ok=True)
-    print(f"the embedded engine is stopped (pid {pid})")
+    layout.pid_file.unlink(missing_ok=True)
+    print(f"the embedded {layout.title} is stopped (pid {pid})")
     return 0
 
 
 def status() -> int:
+    layout = chosen_layout()
     url = external_url()
     if url:
-        ok = http_json(url + "/") is not None
+        ok = answers(url)
         print(f"ES_URL={url}: {'answers' if ok else 'does not answer'}")
         return 0 if ok else 1
-    pid = read_pid()
-    if pid and is_our_engine(pid):
+    pid = read_pid(layout)
+    if pid and is_our_engine(layout, pid):
         health = http_json(embedded_url() + "/_cluster/health") or {}
-        print(f"running at {embedded_url()} (pid {pid}), status {health.get('status', 'not answering yet')}")
+        print(
+            f"{layout.title} ({layout.version}) running at {embedded_url()} (pid {pid}),"
+            f" status {health.get('status', 'not answering yet')}"
+        )
         return 0
-    print("not running")
+    print(f"{layout.title} ({layout.version}) not running")
     return 1
 
 

@@ -1,0 +1,205 @@
+"""The embedded Elasticsearch node: Elastic's minimal distribution from Maven Central
+(`org.elasticsearch.distribution.integ-test-zip:elasticsearch:<version>:zip`), unpacked under
+engine/target, its configuration, data and logs in one directory per version under .data/.
+
+Standard library only (engine/manage.py runs before the virtualenv exists). The pure functions
+(configuration text, the Java a version needs, the dictionary) are unit-tested.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+DEFAULT_VERSION = "8.19.0"
+GROUP_ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch"
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+MAIN_CLASS = "org.elasticsearch.bootstrap.Elasticsearch"
+# Elasticsearch refuses to run as root: as root, the node runs as this system user
+SERVICE_USER = "caresearch"
+HUNSPELL_DIR = Path("/usr/share/hunspell")
+HUNSPELL_LOCALE = "en_US"
+# The newest Java each line has been started with here (8.19 on OpenJDK 17 and Temurin 25;
+# 9.2 on Temurin 25); a newer one is second choice, as for OpenSearch.
+TESTED_UP_TO = 25
+
+
+class Refusal(Exception):
+    """A one-line, actionable reason not to start (nothing was changed)."""
+
+
+def major(version: str) -> int:
+    return int(version.split(".")[0])
+
+
+def valid_version(version: str) -> bool:
+    return re.fullmatch(r"(8|9)\.\d+\.\d+", version) is not None
+
+
+def minimum_java(version: str) -> int:
+    """Elasticsearch 8 runs on Java 17+, 9 on Java 21+ (its launcher refuses older)."""
+    return 21 if major(version) >= 9 else 17
+
+
+def choose_java(found: dict[str, int], version: str) -> str | None:
+    """Of the Javas found (path -> major), the newest this version accepts within the tested
+    range, else the newest it accepts."""
+    usable = {path: v for path, v in found.items() if v >= minimum_java(version)}
+    if not usable:
+        return None
+    return max(usable, key=lambda path: (usable[path] <= TESTED_UP_TO, usable[path]))
+
+
+def elasticsearch_yml(base: Path, port: int) -> str:
+    """Single node on loopback, a fixed HTTP port (a busy one fails the start), security off
+    (local development and CI only), disk thresholds off (small CI disks would turn indices
+    read-only at 95%)."""
+    return "\n".join(
+        [
+            "cluster.name: caresearch-dev",
+            "node.name: caresearch",
+            "network.host: 127.0.0.1",
+            f"http.port: {port}",
+            "transport.port: 9300-9399",
+            "discovery.type: single-node",
+            "xpack.security.enabled: false",
+            "cluster.routing.allocation.disk.threshold_enabled: false",
+            "action.auto_create_index: true",
+            f"path.data: {base / 'data'}",
+            f"path.logs: {base / 'logs'}",
+            "",
+        ]
+    )
+
+
+def jvm_options(distribution_options: str, heap: str, logs: Path) -> str:
+    """The distribution's JVM options with the heap set and every file it names (GC log, heap
+    dump, error file) moved into our logs directory: relative paths would land in the
+    working directory."""
+    kept = [
+        line
+        for line in distribution_options.splitlines()
+        if line.strip()
+        and not line.lstrip().startswith("#")
+        and not re.search(r"-Xm[sx]|-Xlog:gc|HeapDumpPath|ErrorFile|HeapDumpOnOutOfMemoryError", line)
+    ]
+    return "\n".join([*kept, f"-Xms{heap}", f"-Xmx{heap}", f"-XX:ErrorFile={logs}/hs_err_pid%p.log", ""])
+
+
+def suffix_only_affixes(aff: str) -> str:
+    """The en_US affix file without its prefix rules: with them the stemmer takes
+    "depressed" to "press" and "disorders" to "order" (de-, dis-), which would match
+    unrelated words; an unknown word is then kept whole instead."""
+    return "".join(line for line in aff.splitlines(keepends=True) if not line.startswith("PFX"))
+
+
+def service_user_ids() -> tuple[int, int] | None:
+    """(uid, gid) the node runs as when we are root; None when we are not."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        useradd = shutil.which("useradd")
+        if not useradd:
+            raise Refusal(
+                f"Elasticsearch refuses to run as root and useradd is missing: create a user {SERVICE_USER!r}"
+                " or run make as an ordinary user"
+            ) from None
+        subprocess.run(
+            [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+            check=True,
+            capture_output=True,
+        )
+        entry = pwd.getpwnam(SERVICE_USER)
+    return entry.pw_uid, entry.pw_gid
+
+
+def unpack(target: Path, version: str) -> Path:
+    """The distribution unpacked under `target` (Maven resolves and unpacks it once)."""
+    home = target / f"elasticsearch-{version}"
+    marker = home / ".unpacked"
+    if marker.exists():
+        return home
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise Refusal("Maven is not installed: install it (e.g. apt-get install maven) and run make setup")
+    print(f"fetching Elasticsearch {version} with Maven (first time only)…", flush=True)
+    result = subprocess.run(
+        [
+            mvn,
+            "-q",
+            "-B",
+            f"{DEPENDENCY_PLUGIN}:unpack",
+            f"-Dartifact={GROUP_ARTIFACT}:{version}:zip",
+            f"-DoutputDirectory={target}",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=target,
+    )
+    if result.returncode != 0 or not (home / "bin" / "elasticsearch").exists():
+        tail = (result.stdout + result.stderr).strip().splitlines()[-3:]
+        raise Refusal(
+            f"Maven could not fetch {GROUP_ARTIFACT}:{version}:zip (a published version? Maven Central"
+            " reachable?): " + " | ".join(tail)
+        )
+    marker.touch()
+    return home
+
+
+def hunspell_files() -> tuple[Path, Path]:
+    aff, dic = (HUNSPELL_DIR / f"{HUNSPELL_LOCALE}.{ext}" for ext in ("aff", "dic"))
+    if not (aff.exists() and dic.exists()):
+        raise Refusal(
+            f"the {HUNSPELL_LOCALE} Hunspell dictionary is missing ({aff}): run make setup as root,"
+            " or apt-get install hunspell-en-us"
+        )
+    return aff, dic
+
+
+def prepare_node(home: Path, base: Path, port: int, heap: str, owner: tuple[int, int] | None) -> Path:
+    """Write the node's configuration under `base` (config/, data/, logs/, tmp/); return the
+    config directory. Rewritten on every start: it follows ES_PORT and ES_HEAP."""
+    aff, dic = hunspell_files()
+    config = base / "config"
+    for sub in ("config", "data", "logs", "tmp"):
+        (base / sub).mkdir(parents=True, exist_ok=True)
+    for name in ("log4j2.properties", "roles.yml", "role_mapping.yml", "users", "users_roles"):
+        if (home / "config" / name).exists():
+            shutil.copyfile(home / "config" / name, config / name)
+    (config / "elasticsearch.yml").write_text(elasticsearch_yml(base, port))
+    distribution = (home / "config" / "jvm.options").read_text()
+    (config / "jvm.options").write_text(jvm_options(distribution, heap, base / "logs"))
+    (config / "jvm.options.d").mkdir(exist_ok=True)
+    words = config / "hunspell" / HUNSPELL_LOCALE
+    words.mkdir(parents=True, exist_ok=True)
+    (words / f"{HUNSPELL_LOCALE}.aff").write_text(suffix_only_affixes(aff.read_text(encoding="latin-1")), "latin-1")
+    shutil.copyfile(dic, words / f"{HUNSPELL_LOCALE}.dic")
+    if owner:
+        for path in [base, *base.rglob("*")]:
+            os.chown(path, *owner, follow_symlinks=False)
+    return config
+
+
+def command(home: Path, base: Path, owner: tuple[int, int] | None) -> list[str]:
+    """The launcher, daemonized (it returns once the node has started, or with its error)."""
+    launch = [str(home / "bin" / "elasticsearch"), "-d", "-p", str(base / "node.pid")]
+    return ["runuser", "-u", SERVICE_USER, "--", *launch] if owner else launch
+
+
+def environment(java_home: Path, base: Path, config: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ES_", "JAVA_"))}
+    env.update(
+        {
+            "ES_JAVA_HOME": str(java_home),
+            "ES_PATH_CONF": str(config),
+            "ES_TMPDIR": str(base / "tmp"),
+            "ES_JAVA_OPTS": os.environ.get("ENGINE_JAVA_OPTS", ""),
+        }
+    )
+    return env
