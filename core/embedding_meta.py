@@ -13,10 +13,23 @@ rebuild keeps the live build only when both, and every document, are what it wou
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 META_KEY = "embedding"
 DEFINITION_KEY = "definition_sha256"
+# which analysis the build was made with, and on which engine (dialect-version): an index is
+# read only by the engine that built it (search_api/embedding_check.py)
+ANALYSIS_KEY = "analysis"
+ENGINE_KEY = "engine"
+
+
+class Analysis(StrEnum):
+    """FULL: English stemming and lay-term synonyms in the index (analysis-common). REDUCED:
+    server-only parts, Hunspell stemming, the lay terms added to the query instead."""
+
+    FULL = "full"
+    REDUCED = "reduced"
 
 
 def build_meta(embedder_name: str) -> dict[str, str]:
@@ -42,3 +55,22 @@ def mismatches(built_with: Mapping[str, str | None], serving: str) -> dict[str, 
         elif name != serving:
             out[index] = f"built with {name}; the API embeds with {serving}: rebuild, or set EMBEDDING_BACKEND to match"
     return out
+
+
+def recorded_key(mappings: Mapping[str, Any], key: str) -> dict[str, str | None]:
+    """Index name -> what its `_meta` records under `key` (None when nothing)."""
+    return {
+        index: (body.get("mappings", {}).get("_meta") or {}).get(key)
+        for index, body in mappings.items()
+        if isinstance(body, Mapping)
+    }
+
+
+def other_engine(built_on: Mapping[str, str | None], dialect: str) -> dict[str, str]:
+    """Index -> a sentence for each index another engine built (`_meta.engine` is
+    "dialect-version"; builds from before it was recorded are taken as this engine's)."""
+    return {
+        index: f"built on {engine}; this cluster is {dialect}: rebuild it here"
+        for index, engine in sorted(built_on.items())
+        if engine and engine.split("-")[0] != dialect
+    }

@@ -1,8 +1,9 @@
-"""The one seam that knows which engine it talks to: Elasticsearch 8 or OpenSearch 2.
+"""The one seam that knows which engine it talks to: Elasticsearch 8 or 9, or OpenSearch 2.
 
-It owns client construction (official `elasticsearch` or `opensearch-py`), the vector field
+It owns discovery (which engine, which version, whether its `analysis-common` module is
+there), client construction (official `elasticsearch` or `opensearch-py`), the vector field
 mapping, the index settings that turn vectors on, and the kNN clause. Everything else sends
-the query DSL both engines share through `request` and never asks which one is there.
+the query DSL the engines share through `request` and never asks which one is there.
 """
 
 from __future__ import annotations
@@ -23,9 +24,30 @@ HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 128
 
 
+# Elasticsearch's vector index: int8 scalar quantization of the HNSW graph's vectors (a quarter
+# of the memory). Measured on the passages' development queries: docs/engines.md.
+ES_VECTOR_INDEX = "int8_hnsw"
+ANALYSIS_MODULE = "analysis-common"
+
+
 class Dialect(StrEnum):
     OPENSEARCH = "opensearch"
     ELASTICSEARCH = "elasticsearch"
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What discovery learned: the dialect, the version, and whether the cluster has the
+    `analysis-common` module (stemmers, synonyms, ascii folding). Elastic's minimal
+    distribution has not: the index definition is then the reduced one (indexer/index_body.py)."""
+
+    dialect: Dialect
+    version: str
+    analysis_common: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.dialect.value}-{self.version}"
 
 
 class EngineUnavailable(RuntimeError):
@@ -50,14 +72,44 @@ def _short(body: Any, limit: int = 400) -> str:
 
 
 def dialect_from_root(root: Mapping[str, Any]) -> Dialect:
-    """Tell the engines apart from the body of `GET /`."""
+    """Tell the engines apart from the body of `GET /` (clusters whose user may not read
+    the nodes' info)."""
     version = root.get("version") or {}
     if version.get("distribution") == "opensearch":
-        return Dialect.OPENSEARCH
-    number = str(version.get("number", ""))
-    if not number.startswith("8."):
-        raise EngineError(200, f"unsupported engine version {number!r}: need Elasticsearch 8.x or OpenSearch 2.x")
-    return Dialect.ELASTICSEARCH
+        return _checked(Dialect.OPENSEARCH, str(version.get("number", "")))
+    return _checked(Dialect.ELASTICSEARCH, str(version.get("number", "")))
+
+
+def engine_from_nodes(product: str | None, nodes: Mapping[str, Any]) -> EngineInfo:
+    """Tell the engines apart from `GET /_nodes/_local` (version, modules, plugins) and the
+    `X-Elastic-Product` header every Elasticsearch answer carries since 7.14 (Elastic's
+    minimal distribution answers 405 to `GET /`). Without the header (a proxy may drop it),
+    the version decides: OpenSearch is 1.x to 3.x, Elasticsearch 8.x and 9.x."""
+    node = next(iter((nodes.get("nodes") or {}).values()), None)
+    if not isinstance(node, Mapping):
+        raise EngineError(200, "the cluster reported no node: is this Elasticsearch or OpenSearch?")
+    version = str(node.get("version", ""))
+    is_elastic = product == "Elasticsearch" or _major(version) in (8, 9)
+    dialect = _checked(Dialect.ELASTICSEARCH if is_elastic else Dialect.OPENSEARCH, version)
+    parts = {
+        str(m.get("name")) for key in ("modules", "plugins") for m in node.get(key) or [] if isinstance(m, Mapping)
+    }
+    return EngineInfo(dialect, version, analysis_common=ANALYSIS_MODULE in parts)
+
+
+def _major(version: str) -> int | None:
+    head = version.split(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+def _checked(dialect: Dialect, version: str) -> Dialect:
+    supported = (8, 9) if dialect is Dialect.ELASTICSEARCH else (2,)
+    if _major(version) not in supported:
+        raise EngineError(
+            200,
+            f"unsupported engine {dialect.value} {version!r}: need Elasticsearch 8.x or 9.x, or OpenSearch 2.x",
+        )
+    return dialect
 
 
 def vector_field_mapping(dialect: Dialect, dims: int = EMBEDDING_DIMS) -> dict[str, Any]:
@@ -78,7 +130,7 @@ def vector_field_mapping(dialect: Dialect, dims: int = EMBEDDING_DIMS) -> dict[s
         "dims": dims,
         "index": True,
         "similarity": "cosine",
-        "index_options": {"type": "hnsw", "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION},
+        "index_options": {"type": ES_VECTOR_INDEX, "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION},
     }
 
 
@@ -146,30 +198,50 @@ def basic_auth(settings: Settings) -> tuple[str, str] | None:
     return (settings.es_username, settings.es_password or "") if settings.es_username else None
 
 
-def detect_dialect(settings: Settings) -> Dialect:
-    """`GET /` on the cluster; EngineUnavailable if nothing answers."""
+# the nodes' info holds the version, the modules and the plugins; filter_path keeps it small
+NODES_PATH = "/_nodes/_local?filter_path=nodes.*.version,nodes.*.modules.name,nodes.*.plugins.name"
+
+
+def detect_engine(settings: Settings) -> EngineInfo:
+    """`GET /_nodes/_local` (else `GET /` when the user may not read it); EngineUnavailable
+    if nothing answers."""
     try:
-        response = httpx.get(settings.es_url + "/", timeout=settings.es_timeout_s, auth=basic_auth(settings))
+        with httpx.Client(timeout=settings.es_timeout_s, auth=basic_auth(settings)) as client:
+            response = client.get(settings.es_url + NODES_PATH)
+            if response.status_code in (401, 403):
+                response = client.get(settings.es_url + "/")
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    return _dialect_of(response, settings.es_url)
+    return _engine_of(response, settings.es_url)
 
 
-async def detect_dialect_async(settings: Settings) -> Dialect:
+async def detect_engine_async(settings: Settings) -> EngineInfo:
     try:
         async with httpx.AsyncClient(timeout=settings.es_timeout_s, auth=basic_auth(settings)) as client:
-            response = await client.get(settings.es_url + "/")
+            response = await client.get(settings.es_url + NODES_PATH)
+            if response.status_code in (401, 403):
+                response = await client.get(settings.es_url + "/")
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    return _dialect_of(response, settings.es_url)
+    return _engine_of(response, settings.es_url)
 
 
-def _dialect_of(response: httpx.Response, url: str) -> Dialect:
+def _engine_of(response: httpx.Response, url: str) -> EngineInfo:
     if response.status_code >= 500:
         raise EngineUnavailable(f"the search engine at {url} answered {response.status_code}")
     if response.status_code != 200:
         raise EngineError(response.status_code, response.text)
-    return dialect_from_root(response.json())
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise EngineError(response.status_code, f"{url} answered with no JSON: is it a search engine?") from exc
+    if not isinstance(body, dict):
+        raise EngineError(response.status_code, f"{url} answered {_short(body)}: is it a search engine?")
+    if "nodes" in body:
+        return engine_from_nodes(response.headers.get("x-elastic-product"), body)
+    # `GET /`: the nodes' modules are not known; a full install has analysis-common
+    dialect = dialect_from_root(body)
+    return EngineInfo(dialect, str((body.get("version") or {}).get("number", "")))
 
 
 # ---------------------------------------------------------------- clients
@@ -242,9 +314,10 @@ def _as_dict(response: Any) -> Any:
 class SyncEngine:
     """Blocking client for the CLIs."""
 
-    def __init__(self, settings: Settings, dialect: Dialect | None = None) -> None:
+    def __init__(self, settings: Settings, info: EngineInfo | None = None) -> None:
         self.settings = settings
-        self.dialect = dialect or detect_dialect(settings)
+        self.info = info or detect_engine(settings)
+        self.dialect = self.info.dialect
         self._client = _make_client(settings, self.dialect, asynchronous=False)
 
     def request(
@@ -272,14 +345,15 @@ class SyncEngine:
 class AsyncEngine:
     """Non-blocking client for the API."""
 
-    def __init__(self, settings: Settings, dialect: Dialect) -> None:
+    def __init__(self, settings: Settings, info: EngineInfo) -> None:
         self.settings = settings
-        self.dialect = dialect
-        self._client = _make_client(settings, dialect, asynchronous=True)
+        self.info = info
+        self.dialect = info.dialect
+        self._client = _make_client(settings, self.dialect, asynchronous=True)
 
     @classmethod
     async def connect(cls, settings: Settings) -> AsyncEngine:
-        return cls(settings, await detect_dialect_async(settings))
+        return cls(settings, await detect_engine_async(settings))
 
     async def request(
         self,

@@ -309,6 +309,29 @@ def synonym_rules() -> list[str]:
     return rules
 
 
+def lay_expansion(normalized: str) -> list[str]:
+    """The clinical terms the synonym rules (synonym_rules) would add to this normalized
+    query: for an index without the synonym graph (the reduced analysis, where the engine has
+    no analysis-common), they are added to the query text instead. As the graph does, only
+    phrases as written count (no typos), and the longest phrase wins over those inside it."""
+    table = lay_table()
+    tokens = normalized.split()
+    found = []
+    for i in range(len(tokens)):
+        for n in range(1, min(table.max_words, len(tokens) - i) + 1):
+            key = tuple(tokens[i : i + n])
+            if key not in table.prefixes:
+                break
+            if key in table.phrases:
+                found.append(Match(i, i + n, " ".join(key), table.phrases[key]))
+    terms: list[str] = []
+    for match in _outermost(found):
+        for kind, name in match.targets:
+            if kind in _SYNONYM_KINDS:
+                terms += [t for t in clinical_terms(name) if t != match.phrase and _RULE_TERM.fullmatch(t)]
+    return list(dict.fromkeys(terms))
+
+
 def query_filler_words() -> list[str]:
     """The words of mappings/query_filler.txt: dropped from queries by the search analyzer's
     stop filter, and from the providers' weak exact clause (search_api/typos.py)."""

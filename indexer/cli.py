@@ -47,6 +47,12 @@ class Context:
     def store(self) -> IndexStore:
         if self.engine is None:
             self.engine = SyncEngine(self.settings)
+            if not self.engine.info.analysis_common:
+                print(
+                    f"note: {self.engine.info.label} has no analysis-common: builds use the reduced analysis"
+                    " (Hunspell stemming; the lay-term synonyms go into the query; docs/engines.md)",
+                    file=self.err,
+                )
         return IndexStore(self.engine, self.settings, on_retry=self._retrying)
 
     def _retrying(self, delay: float, exc: Exception) -> None:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from core.embedding_meta import DEFINITION_KEY
+from core.embedding_meta import ANALYSIS_KEY, DEFINITION_KEY, ENGINE_KEY
 from core.engines import EngineError, EngineUnavailable, SyncEngine, ndjson
 from core.settings import Settings
-from indexer.index_body import body_fingerprint, index_body
+from indexer.index_body import analysis_for, body_fingerprint, index_body
 
 T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -165,9 +165,14 @@ class IndexStore:
         """`meta` goes into the mapping's `_meta` (e.g. the embedder the vectors come from), with
         the fingerprint of the index definition (mapping and analysis, without bulk-load settings)."""
         name = build_name(self.settings.alias_for(doc_type))
-        body = index_body(doc_type, self.engine.dialect, bulk_load=bulk_load)
-        definition = self.definition(doc_type)
-        body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), **(meta or {}), DEFINITION_KEY: definition}
+        analysis = analysis_for(self.engine.info)
+        body = index_body(doc_type, self.engine.dialect, analysis=analysis, bulk_load=bulk_load)
+        recorded = {
+            DEFINITION_KEY: self.definition(doc_type),
+            ANALYSIS_KEY: analysis.value,
+            ENGINE_KEY: self.engine.info.label,
+        }
+        body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), **(meta or {}), **recorded}
         if bulk_load:  # unfinished until mark_built: a failed run's leftover is never rolled back to
             body, self._serving[name] = bulk_load_body(body)
             body["mappings"]["_meta"] = {**body["mappings"].get("_meta", {}), "building": True}
@@ -177,7 +182,7 @@ class IndexStore:
     def definition(self, doc_type: str) -> str:
         """The fingerprint of the index this code creates for `doc_type` (mapping and analysis,
         without the bulk-load settings), as a build's `_meta` records it."""
-        return body_fingerprint(index_body(doc_type, self.engine.dialect))
+        return body_fingerprint(index_body(doc_type, self.engine.dialect, analysis=analysis_for(self.engine.info)))
 
     def mark_built(self, index: str) -> None:
         """The build is complete and verified: it may be served and rolled back to."""

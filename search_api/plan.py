@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from core.lay_terms import lay_expansion
 from search_api.doc_types import PASSAGES, PROVIDERS, DocType, doc_types_for
 from search_api.interpret import Interpretation, interpret
 from search_api.params import Mode, SearchParams
@@ -64,10 +65,12 @@ class SearchPlan:
     def browsing(self) -> bool:
         return self.legs == BROWSE
 
-    def leg_plan(self, doc_type: DocType) -> LegPlan:
-        return doc_type.leg_plan(
-            self.search_text or self.query, self.meaning, self.filters, self.window, self.num_candidates
-        )
+    def leg_plan(self, doc_type: DocType, *, lay_terms_in_query: bool = False) -> LegPlan:
+        """With `lay_terms_in_query` (an index without the synonym graph: the reduced
+        analysis), the lay-term synonyms go into the query text."""
+        text = self.search_text or self.query
+        leg = doc_type.leg_plan(text, self.meaning, self.filters, self.window, self.num_candidates)
+        return replace(leg, lay_terms=tuple(lay_expansion(text.normalized))) if lay_terms_in_query else leg
 
     def relax(self) -> SearchPlan:
         """The same search with the conditions read from the words no longer filtering."""

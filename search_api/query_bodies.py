@@ -53,6 +53,13 @@ class LegPlan:
     num_candidates: int
     boost_specialties: list[str] = field(default_factory=list)
     boost_ages: list[str] = field(default_factory=list)
+    # the lay-term synonyms, added to the query where the index has no synonym graph (the
+    # reduced analysis: core/lay_terms.lay_expansion); empty where the index expands itself
+    lay_terms: tuple[str, ...] = ()
+
+    @property
+    def expanded_text(self) -> str:
+        return " ".join([self.query.typed, *self.lay_terms])
 
 
 # ------------------------------------------------------------------ filters
@@ -164,7 +171,7 @@ def provider_bm25(plan: LegPlan) -> dict[str, Any]:
         "query": {
             "bool": {
                 "should": [
-                    {"multi_match": {"query": plan.query.typed, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
+                    {"multi_match": {"query": plan.expanded_text, "fields": PROVIDER_FIELDS, "type": "most_fields"}},
                     *should,
                 ],
                 "minimum_should_match": 1,
@@ -211,7 +218,7 @@ def passage_highlight(text: str) -> dict[str, Any]:
 
 def passage_bm25(plan: LegPlan) -> dict[str, Any]:
     should: list[dict[str, Any]] = [
-        {"multi_match": {"query": plan.query.typed, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
+        {"multi_match": {"query": plan.expanded_text, "fields": PASSAGE_FIELDS, "type": "most_fields"}},
         *typo_tolerant(plan.query, ["title", "text"]),
     ]
     return {

@@ -165,9 +165,11 @@ class SearchService:
         """Every leg of every type the plan asks for, in one `_msearch`."""
         searching = retrieval.plan
         engine = await self.cluster.engine()
+        # a cluster without analysis-common has the reduced indices: no synonym graph in them
+        query_side = not engine.info.analysis_common
         searches: list[Search] = []
         for doc_type in searching.doc_types:
-            leg_plan = searching.leg_plan(doc_type)
+            leg_plan = searching.leg_plan(doc_type, lay_terms_in_query=query_side)
             if searching.browsing:
                 searches.append(
                     (doc_type, "browse", doc_type.browse(leg_plan, searching.params.sort, searching.filters))

@@ -145,8 +145,8 @@ def test_readiness_reports_a_mismatch_and_warns_once_per_index(caplog: pytest.Lo
     check = EmbeddingCheck(settings, "model+onnx")
     cluster = FakeCluster(mapping_answer(**{"x-providers-v1": "model", "x-passages-v1": "model+onnx"}))
     with caplog.at_level("WARNING", logger="search_api"):
-        first = asyncio.run(check.details(cluster))
-        asyncio.run(check.details(cluster))
+        first = asyncio.run(check.details(cluster, "opensearch"))
+        asyncio.run(check.details(cluster, "opensearch"))
     assert cluster.paths[0] == "/x-providers,x-passages/_mapping"
     assert first["api"] == "model+onnx"
     assert list(first["mismatch"]) == ["x-providers-v1"]
@@ -155,4 +155,4 @@ def test_readiness_reports_a_mismatch_and_warns_once_per_index(caplog: pytest.Lo
 
 def test_readiness_details_survive_a_cluster_error() -> None:
     check = EmbeddingCheck(Settings(), "model")
-    assert asyncio.run(check.details(FakeCluster(error=RuntimeError("down")))) == {"api": "model"}
+    assert asyncio.run(check.details(FakeCluster(error=RuntimeError("down")), "opensearch")) == {"api": "model"}
