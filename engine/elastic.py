@@ -90,11 +90,35 @@ def jvm_options(distribution_options: str, heap: str, logs: Path) -> str:
     return "\n".join([*kept, f"-Xms{heap}", f"-Xmx{heap}", f"-XX:ErrorFile={logs}/hs_err_pid%p.log", ""])
 
 
-def suffix_only_affixes(aff: str) -> str:
-    """The en_US affix file without its prefix rules: with them the stemmer takes
-    "depressed" to "press" and "disorders" to "order" (de-, dis-), which would match
-    unrelated words; an unknown word is then kept whole instead."""
-    return "".join(line for line in aff.splitlines(keepends=True) if not line.startswith("PFX"))
+def prefix_rules(aff: str) -> dict[str, list[str]]:
+    """Prefix flag -> the prefixes it adds (en_US's all strip nothing, on any word)."""
+    rules: dict[str, list[str]] = {}
+    for line in aff.splitlines():
+        parts = line.split()
+        if len(parts) >= 5 and parts[0] == "PFX" and parts[2] == "0" and parts[4] == ".":
+            rules.setdefault(parts[1], []).append(parts[3])
+    return rules
+
+
+def prefixes_in_dictionary(aff: str, dic: str) -> tuple[str, str]:
+    """(the affix file without prefix rules, the word list with every prefixed word as a root
+    of its own). With the prefix rules, Lucene's Hunspell stemmer strips prefixes: "depressed"
+    becomes "press" and "disorders" "order", matching unrelated words. Here "press/CADSG"
+    (C: de-, A: re-) also gives "depress/DSG" and "repress/DSG", so "depressed" stems to
+    "depress" and "disorders" to "disorder"."""
+    rules = prefix_rules(aff)
+    kept_aff = "".join(line for line in aff.splitlines(keepends=True) if not line.startswith("PFX"))
+    lines = dic.splitlines()
+    entries = lines[1:] if lines and lines[0].strip().isdigit() else lines
+    words: list[str] = []
+    for entry in entries:
+        word, _, flags = entry.partition("/")
+        suffixes = "".join(f for f in flags if f not in rules)
+        words.append(f"{word}/{suffixes}" if suffixes else word)
+        for flag in flags:
+            for prefix in rules.get(flag, []):
+                words.append(f"{prefix}{word}/{suffixes}" if suffixes else f"{prefix}{word}")
+    return kept_aff, "\n".join([str(len(words)), *words, ""])
 
 
 def service_user_ids() -> tuple[int, int] | None:
@@ -178,8 +202,9 @@ def prepare_node(home: Path, base: Path, port: int, heap: str, owner: tuple[int,
     (config / "jvm.options.d").mkdir(exist_ok=True)
     words = config / "hunspell" / HUNSPELL_LOCALE
     words.mkdir(parents=True, exist_ok=True)
-    (words / f"{HUNSPELL_LOCALE}.aff").write_text(suffix_only_affixes(aff.read_text(encoding="latin-1")), "latin-1")
-    shutil.copyfile(dic, words / f"{HUNSPELL_LOCALE}.dic")
+    kept_aff, expanded = prefixes_in_dictionary(aff.read_text("utf-8"), dic.read_text("utf-8"))
+    (words / f"{HUNSPELL_LOCALE}.aff").write_text(kept_aff, "utf-8")
+    (words / f"{HUNSPELL_LOCALE}.dic").write_text(expanded, "utf-8")
     if owner:
         for path in [base, *base.rglob("*")]:
             os.chown(path, *owner, follow_symlinks=False)

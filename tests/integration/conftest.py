@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from core.embedder import Embedder
-from core.engines import EngineUnavailable, SyncEngine
+from core.engines import NODES_PATH, EngineUnavailable, SyncEngine
 from core.settings import Settings
 from tests.integration.api_fixtures import api_corpus, running_app
 from tests.integration.indexer_support import Indexer, in_process_indexer
@@ -43,6 +43,27 @@ def cluster(base_settings: Settings) -> Iterator[SyncEngine]:
         pytest.skip(f"{exc}: run `make test`, which starts the embedded engine")
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def cluster_modules(cluster: SyncEngine) -> frozenset[str]:
+    """The modules and plugins of the engine's node (Elastic's minimal distribution lacks
+    analysis-common, rank-eval, mapper-extras...)."""
+    nodes = cluster.request("GET", NODES_PATH)
+    return frozenset(
+        m["name"] for node in nodes["nodes"].values() for m in node.get("modules", []) + node.get("plugins", [])
+    )
+
+
+@pytest.fixture(autouse=True)
+def _needs_module(request: pytest.FixtureRequest) -> None:
+    """`@pytest.mark.needs_module(NAME, WHY)`: skipped, saying why, where the node lacks NAME."""
+    marker = request.node.get_closest_marker("needs_module")
+    if marker is None:
+        return
+    name, why = marker.args
+    if name not in request.getfixturevalue("cluster_modules"):
+        pytest.skip(f"needs the engine module {name}, absent here: {why}")
 
 
 @pytest.fixture

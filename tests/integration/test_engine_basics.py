@@ -22,6 +22,7 @@ from core.engines import (
     vector_index_settings,
 )
 from core.settings import Settings
+from indexer.index_body import analysis_for, index_body
 
 DOCS = [
     ("1", "Self Harm", "I help teenagers who are cutting find safer ways to cope.", "CA"),
@@ -32,18 +33,22 @@ DOCS = [
 
 
 def create_index(cluster: SyncEngine, name: str) -> None:
+    """The bio is analysed as the service's indices analyse text: the full English analysis,
+    or the reduced one (Hunspell) on an engine without analysis-common."""
+    analysis = index_body("passages", cluster.dialect, analysis=analysis_for(cluster.info))["settings"]["analysis"]
     cluster.request(
         "PUT",
         f"/{name}",
         {
             "settings": {
-                "index": {"number_of_shards": 1, "number_of_replicas": 0, **vector_index_settings(cluster.dialect)}
+                "index": {"number_of_shards": 1, "number_of_replicas": 0, **vector_index_settings(cluster.dialect)},
+                "analysis": analysis,
             },
             "mappings": {
                 "properties": {
                     "specialty": {"type": "keyword"},
                     "state": {"type": "keyword"},
-                    "bio": {"type": "text", "analyzer": "english"},
+                    "bio": {"type": "text", "analyzer": "english_index"},
                     "embedding": vector_field_mapping(cluster.dialect),
                 }
             },
@@ -99,7 +104,8 @@ def test_vectors_are_indexed_as_an_hnsw_graph(cluster: SyncEngine, small_index: 
         assert settings["index"]["knn"] == "true"
     else:
         assert field["type"] == "dense_vector"
-        assert field["index_options"]["type"] == "hnsw"
+        assert field["index_options"]["type"] == vector_field_mapping(cluster.dialect)["index_options"]["type"]
+        assert field["index_options"]["type"] in ("hnsw", "int8_hnsw")
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -53,8 +53,8 @@ def test_replicas_the_mapping_asks_for_are_restored_even_where_one_node_cannot_p
 ) -> None:
     original = indexer_store.index_body
 
-    def with_a_replica(doc_type: str, dialect: Any, *, bulk_load: bool = False) -> dict[str, Any]:
-        body = original(doc_type, dialect, bulk_load=bulk_load)
+    def with_a_replica(doc_type: str, dialect: Any, **options: Any) -> dict[str, Any]:
+        body = original(doc_type, dialect, **options)
         body["settings"]["index"]["number_of_replicas"] = 1
         return body
 

@@ -66,6 +66,7 @@ def test_hybrid_hits_carry_the_legs_that_brought_them(saved_eval: dict[str, Any]
 
 # Metrics defined alike by the engine and trec_eval (the engine's precision divides by the
 # hits returned when fewer than k come back, trec_eval's by k; its dcg has exponential gains).
+@pytest.mark.needs_module("rank-eval", "the _rank_eval API lives in the rank-eval module")
 @pytest.mark.parametrize(("engine_metric", "ours"), [("mrr", "mrr"), ("recall", "recall@10")])
 def test_the_rank_eval_body_makes_the_engine_score_bm25_mode_as_eval_does(
     saved_eval: dict[str, Any],

@@ -106,6 +106,9 @@ def test_the_node_configuration_is_fixed_and_loopback(tmp_path: Path) -> None:
     ]
 
 
-def test_the_dictionary_loses_its_prefix_rules_only() -> None:
-    aff = "SET UTF-8\nPFX C Y 1\nPFX C   0     de          .\nSFX S Y 1\nSFX S 0 s .\n"
-    assert elastic.suffix_only_affixes(aff) == "SET UTF-8\nSFX S Y 1\nSFX S 0 s .\n"
+def test_prefixed_words_become_roots_of_their_own_and_the_prefix_rules_go() -> None:
+    aff = "SET UTF-8\nPFX C Y 1\nPFX C   0     de          .\nSFX D Y 1\nSFX D 0 ed .\n"
+    dic = "3\npress/CD\norder\nlove/D\n"
+    kept, words = elastic.prefixes_in_dictionary(aff, dic)
+    assert kept == "SET UTF-8\nSFX D Y 1\nSFX D 0 ed .\n"
+    assert words.splitlines() == ["4", "press/D", "depress/D", "order", "love/D"]
