@@ -158,13 +158,14 @@ def unpack(target: Path, version: str) -> Path:
             mvn,
             "-q",
             "-B",
+            "-f",
+            str(target.parent / "pom.xml"),  # the project: the plugin keeps its markers in its target/
             f"{DEPENDENCY_PLUGIN}:unpack",
             f"-Dartifact={GROUP_ARTIFACT}:{version}:zip",
             f"-DoutputDirectory={target}",
         ],
         capture_output=True,
         text=True,
-        cwd=target,
     )
     if result.returncode != 0 or not (home / "bin" / "elasticsearch").exists():
         tail = (result.stdout + result.stderr).strip().splitlines()[-3:]
