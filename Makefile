@@ -85,7 +85,8 @@ run: setup
 
 # ---- checks: lint, types, the unit tests once, then the integration and browser suites on
 # each engine of TEST_ENGINES, each started before and stopped after (when this call started
-# it). With ES_URL naming another cluster, they run once, against it. Each part says its time.
+# it); a failure on one engine does not keep the other from running. With ES_URL naming
+# another cluster, they run once, against it. Each part says its time.
 TEST_ENGINES ?= opensearch elasticsearch
 test: setup
 	@rc=0; t0=$$(date +%s); \
@@ -94,11 +95,13 @@ test: setup
 	  echo "== lint, types and unit tests: $$(( $$(date +%s) - t0 )) s"; \
 	  engines="$(TEST_ENGINES)"; \
 	  if [ -n "$${ES_URL:-}" ] && [ "$${ES_URL%/}" != "http://127.0.0.1:$${ES_PORT:-9200}" ]; then engines="$(ENGINE)"; fi; \
+	  [ $$rc -eq 0 ] || engines=""; \
 	  for engine in $$engines; do \
-	    [ $$rc -eq 0 ] || break; t0=$$(date +%s); \
-	    ENGINE=$$engine $(MANAGE) up --mark .data/started-by-test || { rc=$$?; break; }; \
-	    ENGINE=$$engine $(PY) -m pytest -q tests/integration tests/browser || rc=$$?; \
-	    if [ -f .data/started-by-test ]; then ENGINE=$$engine $(MANAGE) down; rm -f .data/started-by-test; fi; \
+	    t0=$$(date +%s); \
+	    if ENGINE=$$engine $(MANAGE) up --mark .data/started-by-test; then \
+	      ENGINE=$$engine $(PY) -m pytest -q tests/integration tests/browser || rc=1; \
+	      if [ -f .data/started-by-test ]; then ENGINE=$$engine $(MANAGE) down; rm -f .data/started-by-test; fi; \
+	    else rc=1; fi; \
 	    echo "== integration and browser tests on $$engine: $$(( $$(date +%s) - t0 )) s (engine start and stop included)"; \
 	  done; \
 	  exit $$rc

@@ -202,17 +202,28 @@ def basic_auth(settings: Settings) -> tuple[str, str] | None:
 NODES_PATH = "/_nodes/_local?filter_path=nodes.*.version,nodes.*.modules.name,nodes.*.plugins.name"
 
 
+# A filter analysis-common defines: a cluster that can analyse with it has the module, however
+# it was packaged (the embedded OpenSearch loads its modules as classpath plugins, which the
+# nodes' info names by class, not "analysis-common")
+ANALYSIS_PROBE_PATH = "/_analyze"
+ANALYSIS_PROBE = {"tokenizer": "standard", "filter": [{"type": "stemmer", "language": "english"}], "text": "probes"}
+
+
 def detect_engine(settings: Settings) -> EngineInfo:
-    """`GET /_nodes/_local` (else `GET /` when the user may not read it); EngineUnavailable
-    if nothing answers."""
+    """`GET /_nodes/_local` (else `GET /` when the user may not read it), and where the nodes
+    do not name analysis-common, an `_analyze` probe; EngineUnavailable if nothing answers."""
     try:
         with httpx.Client(timeout=settings.es_timeout_s, auth=basic_auth(settings)) as client:
             response = client.get(settings.es_url + NODES_PATH)
             if response.status_code in (401, 403):
                 response = client.get(settings.es_url + "/")
+            info = _engine_of(response, settings.es_url)
+            if not info.analysis_common:
+                probe = client.post(settings.es_url + ANALYSIS_PROBE_PATH, json=ANALYSIS_PROBE)
+                info = _probed(info, probe.status_code)
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    return _engine_of(response, settings.es_url)
+    return info
 
 
 async def detect_engine_async(settings: Settings) -> EngineInfo:
@@ -221,9 +232,23 @@ async def detect_engine_async(settings: Settings) -> EngineInfo:
             response = await client.get(settings.es_url + NODES_PATH)
             if response.status_code in (401, 403):
                 response = await client.get(settings.es_url + "/")
+            info = _engine_of(response, settings.es_url)
+            if not info.analysis_common:
+                probe = await client.post(settings.es_url + ANALYSIS_PROBE_PATH, json=ANALYSIS_PROBE)
+                info = _probed(info, probe.status_code)
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    return _engine_of(response, settings.es_url)
+    return info
+
+
+def _probed(info: EngineInfo, status: int) -> EngineInfo:
+    """The English stemmer analysed (200): analysis-common is there. Refused as unknown (400):
+    it is not. Anything else (a user without the right, an error) leaves what the nodes said."""
+    if status == 200:
+        return EngineInfo(info.dialect, info.version, analysis_common=True)
+    if status >= 500:
+        raise EngineUnavailable(f"the search engine answered {status} to an analysis probe")
+    return info
 
 
 def _engine_of(response: httpx.Response, url: str) -> EngineInfo:

@@ -83,3 +83,11 @@ def test_query_side_expansion_keeps_the_longest_phrase_and_ignores_unknown_words
 def test_a_build_of_the_other_engine_is_named_and_older_builds_are_not() -> None:
     found = {"a": "opensearch-2.19.1", "b": "elasticsearch-8.19.0", "c": None}
     assert list(other_engine(found, "elasticsearch")) == ["a"]
+
+
+def test_an_analysis_probe_that_stems_means_analysis_common_whatever_the_nodes_named() -> None:
+    from core.engines import _probed
+
+    named_by_class = EngineInfo(Dialect.OPENSEARCH, "2.19.1", analysis_common=False)
+    assert _probed(named_by_class, 200).analysis_common
+    assert not _probed(named_by_class, 400).analysis_common
