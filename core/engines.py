@@ -9,6 +9,7 @@ the query DSL the engines share through `request` and never asks which one is th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -91,10 +92,21 @@ def engine_from_nodes(product: str | None, nodes: Mapping[str, Any]) -> EngineIn
     version = str(node.get("version", ""))
     is_elastic = product == "Elasticsearch" or _major(version) in (8, 9)
     dialect = _checked(Dialect.ELASTICSEARCH if is_elastic else Dialect.OPENSEARCH, version)
-    parts = {
+    parts = [
         str(m.get("name")) for key in ("modules", "plugins") for m in node.get(key) or [] if isinstance(m, Mapping)
-    }
-    return EngineInfo(dialect, version, analysis_common=ANALYSIS_MODULE in parts)
+    ]
+    return EngineInfo(dialect, version, analysis_common=any(names(ANALYSIS_MODULE, part) for part in parts))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def names(module: str, part: str) -> bool:
+    """Whether a node's module or plugin entry is `module`: a distribution names its modules
+    ("analysis-common"), the embedded OpenSearch loads them as classpath plugins named by class
+    ("org.opensearch.analysis.common.CommonAnalysisPlugin")."""
+    return _squash(module) in _squash(part)
 
 
 def _major(version: str) -> int | None:
@@ -202,28 +214,17 @@ def basic_auth(settings: Settings) -> tuple[str, str] | None:
 NODES_PATH = "/_nodes/_local?filter_path=nodes.*.version,nodes.*.modules.name,nodes.*.plugins.name"
 
 
-# A filter analysis-common defines: a cluster that can analyse with it has the module, however
-# it was packaged (the embedded OpenSearch loads its modules as classpath plugins, which the
-# nodes' info names by class, not "analysis-common")
-ANALYSIS_PROBE_PATH = "/_analyze"
-ANALYSIS_PROBE = {"tokenizer": "standard", "filter": [{"type": "stemmer", "language": "english"}], "text": "probes"}
-
-
 def detect_engine(settings: Settings) -> EngineInfo:
-    """`GET /_nodes/_local` (else `GET /` when the user may not read it), and where the nodes
-    do not name analysis-common, an `_analyze` probe; EngineUnavailable if nothing answers."""
+    """`GET /_nodes/_local` (else `GET /` when the user may not read it); EngineUnavailable
+    if nothing answers."""
     try:
         with httpx.Client(timeout=settings.es_timeout_s, auth=basic_auth(settings)) as client:
             response = client.get(settings.es_url + NODES_PATH)
             if response.status_code in (401, 403):
                 response = client.get(settings.es_url + "/")
-            info = _engine_of(response, settings.es_url)
-            if not info.analysis_common:
-                probe = client.post(settings.es_url + ANALYSIS_PROBE_PATH, json=ANALYSIS_PROBE)
-                info = _probed(info, probe.status_code)
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    return info
+    return _engine_of(response, settings.es_url)
 
 
 async def detect_engine_async(settings: Settings) -> EngineInfo:
@@ -232,23 +233,9 @@ async def detect_engine_async(settings: Settings) -> EngineInfo:
             response = await client.get(settings.es_url + NODES_PATH)
             if response.status_code in (401, 403):
                 response = await client.get(settings.es_url + "/")
-            info = _engine_of(response, settings.es_url)
-            if not info.analysis_common:
-                probe = await client.post(settings.es_url + ANALYSIS_PROBE_PATH, json=ANALYSIS_PROBE)
-                info = _probed(info, probe.status_code)
     except httpx.HTTPError as exc:
         raise EngineUnavailable(f"no search engine answers at {settings.es_url} ({exc})") from exc
-    return info
-
-
-def _probed(info: EngineInfo, status: int) -> EngineInfo:
-    """The English stemmer analysed (200): analysis-common is there. Refused as unknown (400):
-    it is not. Anything else (a user without the right, an error) leaves what the nodes said."""
-    if status == 200:
-        return EngineInfo(info.dialect, info.version, analysis_common=True)
-    if status >= 500:
-        raise EngineUnavailable(f"the search engine answered {status} to an analysis probe")
-    return info
+    return _engine_of(response, settings.es_url)
 
 
 def _engine_of(response: httpx.Response, url: str) -> EngineInfo:

@@ -7,7 +7,6 @@ see each other's documents nor the demo corpus.
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from core.embedder import Embedder
-from core.engines import NODES_PATH, EngineUnavailable, SyncEngine
+from core.engines import NODES_PATH, EngineUnavailable, SyncEngine, names
 from core.settings import Settings
 from tests.integration.api_fixtures import api_corpus, running_app
 from tests.integration.indexer_support import Indexer, in_process_indexer
@@ -46,18 +45,12 @@ def cluster(base_settings: Settings) -> Iterator[SyncEngine]:
     engine.close()
 
 
-def _squashed(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 @pytest.fixture(scope="session")
 def cluster_modules(cluster: SyncEngine) -> frozenset[str]:
-    """The modules and plugins of the engine's node, squashed ("rank-eval" -> "rankeval"):
-    a distribution names them ("rank-eval"), the embedded OpenSearch by class
-    ("org.opensearch.index.rankeval.RankEvalPlugin")."""
+    """The names of the modules and plugins of the engine's node (core.engines.names reads them)."""
     nodes = cluster.request("GET", NODES_PATH)
     parts = [m["name"] for node in nodes["nodes"].values() for m in node.get("modules", []) + node.get("plugins", [])]
-    return frozenset(_squashed(p) for p in parts)
+    return frozenset(parts)
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +64,7 @@ def _needs_module(request: pytest.FixtureRequest) -> None:
     if name == "analysis-common":
         present = request.getfixturevalue("cluster").info.analysis_common
     else:
-        present = any(_squashed(name) in part for part in request.getfixturevalue("cluster_modules"))
+        present = any(names(name, part) for part in request.getfixturevalue("cluster_modules"))
     if not present:
         pytest.skip(f"needs the engine module {name}, absent here: {why}")
 

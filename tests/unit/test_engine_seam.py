@@ -85,9 +85,10 @@ def test_a_build_of_the_other_engine_is_named_and_older_builds_are_not() -> None
     assert list(other_engine(found, "elasticsearch")) == ["a"]
 
 
-def test_an_analysis_probe_that_stems_means_analysis_common_whatever_the_nodes_named() -> None:
-    from core.engines import _probed
-
-    named_by_class = EngineInfo(Dialect.OPENSEARCH, "2.19.1", analysis_common=False)
-    assert _probed(named_by_class, 200).analysis_common
-    assert not _probed(named_by_class, 400).analysis_common
+def test_the_embedded_opensearch_names_analysis_common_by_its_class() -> None:
+    embedded = {
+        "nodes": {
+            "n": {"version": "2.19.1", "plugins": [{"name": "org.opensearch.analysis.common.CommonAnalysisPlugin"}]}
+        }
+    }
+    assert engine_from_nodes(None, embedded).analysis_common
