@@ -161,6 +161,16 @@ async def test_readyz_when_the_aliases_exist(client: httpx.AsyncClient) -> None:
     assert response.json()["status"] == "ready"
 
 
+async def test_readyz_says_which_analysis_each_served_index_was_built_with(
+    client: httpx.AsyncClient, cluster: SyncEngine
+) -> None:
+    """The full one where the engine has analysis-common, else the reduced one (docs/engines.md)."""
+    details = (await client.get("/readyz")).json()["embedding"]
+    expected = "full" if cluster.info.analysis_common else "reduced"
+    assert len(details["analysis"]) == 2 and set(details["analysis"].values()) == {expected}
+    assert details["wrong_engine"] == {}
+
+
 async def test_without_indices_readyz_is_503_and_search_says_why(
     base_settings: Settings, cluster: SyncEngine, real_embedder: Embedder
 ) -> None:

@@ -156,3 +156,23 @@ def test_readiness_reports_a_mismatch_and_warns_once_per_index(caplog: pytest.Lo
 def test_readiness_details_survive_a_cluster_error() -> None:
     check = EmbeddingCheck(Settings(), "model")
     assert asyncio.run(check.details(FakeCluster(error=RuntimeError("down")), "opensearch")) == {"api": "model"}
+
+
+def test_readiness_names_the_reduced_analysis_and_builds_of_another_engine(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(index_prefix="x")
+    answer = {
+        "x-providers-v1": {
+            "mappings": {"_meta": {**build_meta("m"), "analysis": "reduced", "engine": "elasticsearch-8.19.0"}}
+        },
+        "x-passages-v1": {
+            "mappings": {"_meta": {**build_meta("m"), "analysis": "full", "engine": "opensearch-2.19.1"}}
+        },
+    }
+    with caplog.at_level("WARNING", logger="search_api"):
+        details = asyncio.run(EmbeddingCheck(settings, "m").details(FakeCluster(answer), "elasticsearch"))
+    assert details["analysis"] == {"x-providers-v1": "reduced", "x-passages-v1": "full"}
+    assert list(details["wrong_engine"]) == ["x-passages-v1"]
+    assert "built on opensearch-2.19.1" in details["wrong_engine"]["x-passages-v1"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("reduced analysis" in m and "x-providers-v1" in m for m in messages)
+    assert any(m.startswith("wrong engine: x-passages-v1") for m in messages)
