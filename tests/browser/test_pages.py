@@ -561,7 +561,9 @@ def test_on_a_phone_a_link_near_the_top_of_the_therapists_jumps_to_the_guide_ans
     heading = page.locator("#answers-h")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'answers-h'")
     box = heading.bounding_box()
-    assert 0 <= box["y"] < PHONE["height"], box
+    # scrolled to within a pixel: the heading's offset may be fractional (-0.14 px seen on Elasticsearch,
+    # whose result cards, and so the page's height, differ a little)
+    assert -1 < box["y"] < PHONE["height"], box
     assert page.evaluate("window.scrollY") > 1000  # the answers start far down on a phone
     assert "#" not in page.url  # in the page, not a new history entry
 

@@ -42,9 +42,9 @@ def test_a_cluster_reporting_no_node_is_an_error() -> None:
         engine_from_nodes("Elasticsearch", {"nodes": {}})
 
 
-def test_elasticsearch_vectors_use_a_quantized_hnsw_graph() -> None:
+def test_elasticsearch_vectors_use_an_hnsw_graph_of_float_vectors() -> None:
     mapping = vector_field_mapping(Dialect.ELASTICSEARCH)
-    assert mapping["type"] == "dense_vector" and mapping["index_options"]["type"] == "int8_hnsw"
+    assert mapping["type"] == "dense_vector" and mapping["index_options"]["type"] == "hnsw"
 
 
 @pytest.mark.parametrize("doc_type", ["providers", "passages"])
