@@ -173,6 +173,9 @@ def unpack(target: Path, version: str) -> Path:
             f"Maven could not fetch {GROUP_ARTIFACT}:{version}:zip (a published version? Maven Central"
             " reachable?): " + " | ".join(tail)
         )
+    # the zip's config files are 0660: readable by any user who runs the node (as root unpacked it)
+    for path in [home, *home.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o444 | (0o111 if path.is_dir() else 0))
     marker.touch()
     return home
 
@@ -190,6 +193,13 @@ def hunspell_files() -> tuple[Path, Path]:
 def prepare_node(home: Path, base: Path, port: int, heap: str, owner: tuple[int, int] | None) -> Path:
     """Write the node's configuration under `base` (config/, data/, logs/, tmp/); return the
     config directory. Rewritten on every start: it follows ES_PORT and ES_HEAP."""
+    try:
+        return _prepare_node(home, base, port, heap, owner)
+    except OSError as exc:
+        raise Refusal(f"could not write the node's configuration in {base} ({exc.strerror}: {exc.filename})") from None
+
+
+def _prepare_node(home: Path, base: Path, port: int, heap: str, owner: tuple[int, int] | None) -> Path:
     aff, dic = hunspell_files()
     config = base / "config"
     for sub in ("config", "data", "logs", "tmp"):
