@@ -39,6 +39,7 @@ import httpx
 
 from bench.queryset import DEFAULT_QUERIES, BenchQuery, QuerySetError, read_query_set
 from bench.stats import summarize
+from core.engines import Dialect, detect_engine
 from core.settings import PROJECT_ROOT, Settings
 
 STAGES = ("corpus", "index", "queries", "floor", "memory")
@@ -363,10 +364,8 @@ def floor_stage(settings: Settings, queries: list[BenchQuery], report: dict[str,
 def engine_facts(settings: Settings, report: dict[str, Any]) -> None:
     auth = (settings.es_username, settings.es_password or "") if settings.es_username else None
     with httpx.Client(base_url=settings.es_url, timeout=30, auth=auth) as es:
-        root = es.get("/").json()
-        report["machine"]["engine"] = (
-            f"{root['version'].get('distribution', 'elasticsearch')} {root['version']['number']}"
-        )
+        info = detect_engine(settings)  # not GET /: Elastic's minimal distribution answers it 405
+        report["machine"]["engine"] = f"{info.dialect.value} {info.version}"
         stats = es.get("/_nodes/stats/jvm").json()
         nodes = list(stats["nodes"].values())
         memory = report.setdefault("memory", {})
@@ -374,7 +373,11 @@ def engine_facts(settings: Settings, report: dict[str, Any]) -> None:
             heap = nodes[0]["jvm"]["mem"]
             memory["engine_heap_used_mb"] = round(heap["heap_used_in_bytes"] / 2**20, 1)
             memory["engine_heap_max_mb"] = round(heap["heap_max_in_bytes"] / 2**20, 1)
-        pid_file = PROJECT_ROOT / ".data" / "engine.pid"
+        pid_file = (
+            PROJECT_ROOT
+            / ".data"
+            / ("engine.pid" if info.dialect is Dialect.OPENSEARCH else f"elasticsearch-{info.version}/node.pid")
+        )
         if pid_file.exists() and not os.environ.get("ES_URL"):
             memory["engine_rss_mb"] = rss_mb(int(pid_file.read_text().split()[0]))
         corpus_facts: dict[str, Any] = {}
