@@ -21,6 +21,8 @@ log = logging.getLogger("search_api")
 class Requester(Protocol):
     async def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any: ...
 
+    async def engine(self) -> Any: ...  # its `.dialect`: which engine answers
+
 
 class EmbeddingCheck:
     def __init__(self, settings: Settings, embedder_name: str) -> None:
@@ -28,12 +30,13 @@ class EmbeddingCheck:
         self.embedder_name = embedder_name
         self._warned: set[tuple[str, str]] = set()
 
-    async def details(self, cluster: Requester, dialect: str) -> dict[str, Any]:
+    async def details(self, cluster: Requester) -> dict[str, Any]:
         """The `embedding` block of /readyz; never raises (readiness reports the cluster).
         `wrong_engine` lists builds another engine made: the API is then not ready."""
         aliases = f"{self.settings.providers_alias},{self.settings.passages_alias}"
         try:
             found = await cluster.request("GET", f"/{aliases}/_mapping", params={"ignore_unavailable": "true"})
+            dialect = str((await cluster.engine()).dialect.value)
         except Exception:  # the cluster's state is readiness's to report
             return {"api": self.embedder_name}
         found = found or {}

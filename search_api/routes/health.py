@@ -65,8 +65,7 @@ async def _check(shared: Shared) -> tuple[bool, dict[str, Any]]:
     ready, details = await shared.cluster.readiness()
     details["model"] = "loaded" if shared.model_ready else "loading"
     if ready:  # warns, refuses only builds of another engine: search_api/embedding_check.py
-        engine = await shared.cluster.engine()
-        details["embedding"] = await shared.embedding_check.details(shared.cluster, engine.dialect.value)
+        details["embedding"] = await shared.embedding_check.details(shared.cluster)
         ready = not details["embedding"].get("wrong_engine")
     return ready and shared.model_ready, details
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from core.embedder import embed_in_batches, length_batches, mean_pool_normalize, model_name, parse_backend
 from core.embedding_meta import build_meta, mismatches, recorded
+from core.engines import Dialect
 from core.onnx_model import quantization_preset
 from core.settings import EMBEDDING_BACKENDS, Settings
 from indexer.embed import embedding_key
@@ -130,8 +131,12 @@ def test_a_build_records_its_embedder_and_the_api_lists_only_the_indices_that_di
 
 
 class FakeCluster:
-    def __init__(self, answer: Any = None, error: Exception | None = None) -> None:
+    def __init__(self, answer: Any = None, error: Exception | None = None, dialect: str = "opensearch") -> None:
         self.answer, self.error, self.paths = answer, error, []  # type: ignore[var-annotated]
+        self.dialect = Dialect(dialect)
+
+    async def engine(self) -> FakeCluster:  # the connected engine: here, its dialect is all that is read
+        return self
 
     async def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         self.paths.append(path)
@@ -145,8 +150,8 @@ def test_readiness_reports_a_mismatch_and_warns_once_per_index(caplog: pytest.Lo
     check = EmbeddingCheck(settings, "model+onnx")
     cluster = FakeCluster(mapping_answer(**{"x-providers-v1": "model", "x-passages-v1": "model+onnx"}))
     with caplog.at_level("WARNING", logger="search_api"):
-        first = asyncio.run(check.details(cluster, "opensearch"))
-        asyncio.run(check.details(cluster, "opensearch"))
+        first = asyncio.run(check.details(cluster))
+        asyncio.run(check.details(cluster))
     assert cluster.paths[0] == "/x-providers,x-passages/_mapping"
     assert first["api"] == "model+onnx"
     assert list(first["mismatch"]) == ["x-providers-v1"]
@@ -155,7 +160,7 @@ def test_readiness_reports_a_mismatch_and_warns_once_per_index(caplog: pytest.Lo
 
 def test_readiness_details_survive_a_cluster_error() -> None:
     check = EmbeddingCheck(Settings(), "model")
-    assert asyncio.run(check.details(FakeCluster(error=RuntimeError("down")), "opensearch")) == {"api": "model"}
+    assert asyncio.run(check.details(FakeCluster(error=RuntimeError("down")))) == {"api": "model"}
 
 
 def test_readiness_names_the_reduced_analysis_and_builds_of_another_engine(caplog: pytest.LogCaptureFixture) -> None:
@@ -169,7 +174,7 @@ def test_readiness_names_the_reduced_analysis_and_builds_of_another_engine(caplo
         },
     }
     with caplog.at_level("WARNING", logger="search_api"):
-        details = asyncio.run(EmbeddingCheck(settings, "m").details(FakeCluster(answer), "elasticsearch"))
+        details = asyncio.run(EmbeddingCheck(settings, "m").details(FakeCluster(answer, dialect="elasticsearch")))
     assert details["analysis"] == {"x-providers-v1": "reduced", "x-passages-v1": "full"}
     assert list(details["wrong_engine"]) == ["x-passages-v1"]
     assert "built on opensearch-2.19.1" in details["wrong_engine"]["x-passages-v1"]
