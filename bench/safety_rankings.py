@@ -4,8 +4,8 @@
 
 The queries are the partner-violence, sexual-assault and child-abuse phrasings of the project's
 risk corpus (tests/unit/data/risk_situations.tsv). The need is the same for all of them:
-Domestic Abuse, Physical Assault or Trauma, graded like the development set (data/README in
-../shared): gain 2 where one of a provider's first three specialties is among them, 1 where a
+Domestic Abuse, Physical Assault or Trauma, graded like the development set
+(../shared/data/README.md): gain 2 where one of a provider's first three specialties is among them, 1 where a
 later one is. They run in-process through the API's own search (hybrid, and bm25 and vector for
 comparison) over the providers indexed under INDEX_PREFIX (`make eval` loads
 dev_providers.jsonl there). Prints and writes nDCG@10, and the share of queries whose first
