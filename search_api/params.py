@@ -191,8 +191,9 @@ class SearchParams(BaseModel):
             raise ValueError("q: give a query, or filters (and a sort) to browse by")
         if self.q is None and self.type is SearchType.PASSAGES:
             raise ValueError("q: guide answers are found by their words; browsing lists providers")
-        if self.sort is Sort.DISTANCE and self.lat is None:
-            raise ValueError("sort: distance needs lat and lon")
+        if self.sort is Sort.DISTANCE and self.lat is None and not (self.q or self.city or self.zip):
+            # from a point, or from the middle of a place (given, or written in q: "near oakland")
+            raise ValueError("sort: distance needs lat and lon, a city or zip, or a place in q")
         return self
 
     @property

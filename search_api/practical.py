@@ -127,8 +127,24 @@ def sorted_by(
             fee = source.get("session_fee_min")
             return (0, float(fee)) if fee is not None else (1, 0.0)
         location = source.get("location")
-        if filters.get("lat") is None or not location:
+        if origin is None or not location:
             return (1, 0.0)
-        return (0, _km((filters["lat"], filters["lon"]), location))
+        return (0, _km(origin, location))
 
+    origin = _origin(fused, sources, filters) if sort is Sort.DISTANCE else None
     return sorted(fused, key=key)
+
+
+def _origin(
+    fused: list[Fused], sources: Mapping[str, Source], filters: Mapping[str, Any]
+) -> tuple[float, float] | None:
+    """Where distances count from: the point given, else the middle of the place the list was
+    filtered to (the mean position of its providers' offices), else nowhere."""
+    if filters.get("lat") is not None:
+        return float(filters["lat"]), float(filters["lon"])
+    if not any(filters.get(k) for k in ("city", "zip", "state")):
+        return None
+    points = [p for e in fused if (p := sources.get(e.doc_id, {}).get("location"))]
+    if not points:
+        return None
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)

@@ -299,7 +299,7 @@ def browse_sort(sort: Sort, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
     opening; or the sort asked for. The id last, so pages are stable."""
     soonest = {"next_available": {"order": "asc", "missing": "_last"}}
     keys: list[dict[str, Any]]
-    if sort is Sort.DISTANCE:
+    if sort is Sort.DISTANCE and filters.get("lat") is not None:  # from a place: ordered after (practical.py)
         origin = {"lat": filters["lat"], "lon": filters["lon"]}
         keys = [{"_geo_distance": {"location": origin, "order": "asc", "unit": "km"}}]
     elif sort is Sort.FEE:

@@ -98,10 +98,27 @@ def test_browsing_needs_filters_or_a_sort_and_lists_providers_only() -> None:
         SearchParams.model_validate({"size": 3})
     with pytest.raises(ValidationError, match="guide answers"):
         SearchParams.model_validate({"type": "passages", "gender": ["Female"]})
-    with pytest.raises(ValidationError, match="distance needs lat and lon"):
+    with pytest.raises(ValidationError, match="distance needs lat and lon, a city or zip"):
         SearchParams.model_validate({"sort": "distance", "gender": ["Female"]})
+    SearchParams.model_validate({"sort": "distance", "city": "Oakland"})  # from the middle of a place
     searching = plan(SearchParams.model_validate({"gender": ["Female"], "sort": "fee"}), Tuning(), TODAY)
     assert searching.browsing and [d.name for d in searching.doc_types] == ["providers"]
     assert not searching.needs_vector and not searching.needs_feedback_leg  # nothing to embed
     assert browse_sort(Sort.FEE, {})[0] == {"sliding_scale": {"order": "desc"}}
     assert browse_sort(Sort.RELEVANCE, {})[-1] == {"id": {"order": "asc"}}  # stable pages
+
+
+def test_distance_from_a_place_counts_from_the_middle_of_its_providers() -> None:
+    sources = {
+        "edge": {"location": (37.90, -122.30)},
+        "middle": {"location": (37.80, -122.27)},
+        "other-edge": {"location": (37.70, -122.24)},
+        "unplaced": {},
+    }
+    ranked = sorted_by(
+        fused("edge", "unplaced", "other-edge", "middle"), sources, Sort.DISTANCE, {"city": "Oakland"}, TODAY
+    )
+    assert ranked[0].doc_id == "middle" and ranked[-1].doc_id == "unplaced"
+    assert (
+        sorted_by(fused("edge", "middle"), sources, Sort.DISTANCE, {}, TODAY)[0].doc_id == "edge"
+    )  # no place: relevance
