@@ -63,7 +63,8 @@ hunspell-deps:
 engine/target/.built: engine/pom.xml $(shell find engine/src -name '*.java')
 	@command -v mvn >/dev/null || { echo "error: Maven is not installed: install it (e.g. apt-get install maven)" >&2; exit 1; }
 	@# batch mode, no colours, no transfer bars: nothing but the build's own errors
-	mvn -q -B --no-transfer-progress -Dstyle.color=never -f engine/pom.xml package
+	@# Maven 3.8 prints bare colour resets (ESC[0m) even in batch mode without colour: dropped
+	set -o pipefail; mvn -q -B --no-transfer-progress -Dstyle.color=never -f engine/pom.xml package 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 	@touch $@
 
 # ---- the embedded engine (skipped when ES_URL points at another cluster)

@@ -90,7 +90,9 @@ def _export_fp32(source: Path, out: Path) -> None:
 
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in make's output
     # eager attention traces to plain MatMul/Softmax, which onnxruntime fuses into its own
     # Attention kernel; the SDPA path traces to shape-dependent branches
     model = AutoModel.from_pretrained(str(source), local_files_only=True, attn_implementation="eager").eval()
