@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 STATES: dict[str, str] = {
     "AL": "Alabama",
     "AK": "Alaska",
@@ -81,3 +83,12 @@ def clean_place(value: str | None) -> str | None:
         return None
     cleaned = " ".join(str(value).split())
     return None if cleaned.lower() in PLACEHOLDERS else cleaned
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (mean Earth radius)."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))

@@ -5,11 +5,11 @@ hits' doc values (search_api/leg_fields.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from core.geo import haversine_km
 from search_api.fusion import Fused
 from search_api.params import Sort
 from search_api.tuning import Tuning
@@ -67,12 +67,6 @@ def _days_until(opening: Any, today: date) -> int | None:
         return None
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def practical_boosts(
     sources: Mapping[str, Source],
     filters: Mapping[str, Any],
@@ -103,7 +97,7 @@ def practical_boosts(
                 cheap[doc_id] = tuning.fee_boost * scale * (1 - fee / (2 * ceiling))
         location = source.get("location")
         if origin and location:
-            km = _km(origin, location)
+            km = haversine_km(*origin, *location)
             if km < DISTANCE_HORIZON_KM:
                 near[doc_id] = tuning.distance_boost * scale * (1 - km / DISTANCE_HORIZON_KM)
     return {"opening": soon, "fee": cheap, "distance": near}
@@ -129,7 +123,7 @@ def sorted_by(
         location = source.get("location")
         if origin is None or not location:
             return (1, 0.0)
-        return (0, _km(origin, location))
+        return (0, haversine_km(*origin, *location))
 
     origin = _origin(fused, sources, filters) if sort is Sort.DISTANCE else None
     return sorted(fused, key=key)

@@ -3,23 +3,15 @@ snippets, facets, explain. Pure functions."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
+from core.geo import haversine_km
 from search_api.fusion import Fused
 from search_api.labels import specialty_label, specialty_labels
 from search_api.query_bodies import FACET_FIELDS, FACET_FLAGS, FEE_CAPS, OPENING_BANDS
 
 SNIPPET_CHARS = 220
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def explain_of(entry: Fused) -> dict[str, Any]:
